@@ -1,0 +1,85 @@
+# Front door of the vmalloc/percpu patch series. See README.
+#
+#   make            main job: fetch base, apply, build + boot + test every step
+#   make test       the project's tests (what CI runs)
+#
+# Variables (make VAR=value):
+#   BASE=7.3|7.2|6.12   kernel base from Debian's linux-source-X.Y (default 7.3)
+#   STEPS=all|ends      every step of the series, or only the base and the top
+#   KASAN=1             build the KASAN (KASAN_VMALLOC) variant
+#   SMP=N MEM=SIZE      guest vCPUs (default 2) and memory (default 2G)
+#   ACCEL=auto|tcg|kvm  auto = KVM only if a bounded probe boots, else TCG
+#   KDIR=/path          your own clean kernel git tree, for "make apply"
+#   CACHE=/path         where trees, builds and reports go (default ./.cache)
+
+BASE  ?= 7.3
+STEPS ?= all
+KASAN ?= 0
+SMP   ?= 2
+MEM   ?= 2G
+ACCEL ?= auto
+TESTS ?= vmalloc/drain_hog.sh
+BRANCH ?= vmalloc-series
+CACHE ?= $(CURDIR)/.cache
+# Explicit thresholds: under emulation the workqueue code would otherwise
+# auto-scale the CPU-intensive threshold up to 1 s and hide the reports.
+CMDLINE ?= workqueue.cpu_intensive_thresh_us=1000 workqueue.cpu_intensive_warning_thresh=1
+
+export BASE STEPS KASAN SMP MEM ACCEL TESTS CACHE CMDLINE
+
+SERIES = $(shell . scripts/lib.sh && series_file $(BASE))
+
+.PHONY: all run deps fetch apply quilt-check selftest lint test ci report clean distclean help
+.DEFAULT_GOAL := all
+
+all: run
+
+help:
+	@sed -n '1,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+deps:
+	scripts/deps.sh
+
+fetch: deps
+	scripts/fetch-base.sh $(BASE)
+
+# Without KDIR the series goes onto branch "series" of the cached base tree;
+# with KDIR it goes onto a new branch $(BRANCH) of your tree, which must be clean.
+apply:
+ifdef KDIR
+	scripts/apply.sh $(KDIR) $(SERIES) $(BRANCH) >/dev/null
+	@echo "applied $(SERIES) to $(KDIR) on branch $(BRANCH)"
+else
+	scripts/fetch-base.sh $(BASE)
+	FORCE_BRANCH=1 scripts/apply.sh $(CACHE)/trees/$(BASE) $(SERIES) series base >/dev/null
+	@echo "applied $(SERIES) to $(CACHE)/trees/$(BASE) on branch series"
+endif
+
+run: deps
+	scripts/run.sh
+
+# quilt's own path: push the series onto a copy of the base and check that
+# the result is identical to what git am produced.
+quilt-check: fetch
+	scripts/quilt-check.sh $(BASE)
+
+selftest:
+	testing/tooling/run.sh
+
+lint:
+	scripts/lint.sh
+
+# The project's tests (what CI runs): tooling tests, lint, the quilt path,
+# then the CI tier of the main job (base and top of the series, built,
+# booted and tested). Ends with "N passed, N failed, N skipped".
+test: deps
+	scripts/test.sh
+
+report:
+	scripts/report.sh $(CACHE)/reports/latest-$(BASE)
+
+clean:
+	rm -rf $(CACHE)/reports $(CACHE)/build
+
+distclean:
+	rm -rf $(CACHE)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# build.sh BASE COMMIT: build kernel + modules for one step of a cached base
+# tree. Output goes to a per-base build directory (incremental across steps);
+# the result is stored under $CACHE/artifacts keyed by the source tree and
+# config, so a step that was already built is not built again.
+# Prints the artifact directory on stdout.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BASE=${1:?usage: build.sh BASE COMMIT}
+COMMIT=${2:?usage: build.sh BASE COMMIT}
+ARCH=${ARCH:-x86_64}
+KASAN=${KASAN:-0}
+tree=$(tree_dir "$BASE")
+
+frags=("$TOP/configs/qemu-x86_64.config" "$TOP/configs/debug.config" "$TOP/configs/test.config")
+variant=lockdep
+if [ "$KASAN" = 1 ]; then
+	frags+=("$TOP/configs/kasan.config")
+	variant=kasan
+fi
+
+treeid=$(git -C "$tree" rev-parse "$COMMIT^{tree}")
+cfgid=$(cat "${frags[@]}" | sha1sum | cut -c1-12)
+art=$CACHE/artifacts/$BASE/$variant-${treeid:0:12}-$cfgid
+if [ -f "$art/done" ]; then
+	log "build $BASE $variant ${COMMIT:0:12}: cached ($art)"
+	echo "$art"
+	exit 0
+fi
+
+need_tool make make
+need_tool gcc gcc
+need_tool flex flex
+need_tool bison bison
+need_tool bc bc
+
+out=$CACHE/build/$BASE-$variant
+mkdir -p "$out"
+git -C "$tree" checkout -q --detach "$COMMIT"
+
+log "build $BASE $variant ${COMMIT:0:12}: configuring"
+make -s -C "$tree" O="$out" ARCH="$ARCH" tinyconfig >/dev/null
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >"$out/merge.log" 2>&1
+make -s -C "$tree" O="$out" ARCH="$ARCH" olddefconfig >/dev/null
+
+# A fragment option that did not survive olddefconfig means a missing
+# dependency: fail loudly instead of testing something else.
+missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while IFS= read -r want; do
+	grep -qxF "$want" "$out/.config" || echo "$want"
+done)
+[ -z "$missing" ] || die "config for $BASE $variant lacks:"$'\n'"$missing"
+
+log "build $BASE $variant ${COMMIT:0:12}: make -j$(nproc)"
+if ! make -C "$tree" O="$out" ARCH="$ARCH" -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1; then
+	tail -n 30 "$out/build.log" >&2
+	die "build failed for $BASE at $(git -C "$tree" log -1 --format='%h ("%s")' "$COMMIT") (log: $out/build.log)"
+fi
+rm -rf "$art"
+mkdir -p "$art"
+make -s -C "$tree" O="$out" ARCH="$ARCH" INSTALL_MOD_PATH="$art/root" INSTALL_MOD_STRIP=1 modules_install >/dev/null
+cp "$out/arch/x86/boot/bzImage" "$out/.config" "$art/"
+grep -cE '(warning|error):' "$out/build.log" >"$art/warnings" || true
+git -C "$tree" log -1 --format='%H %s' "$COMMIT" >"$art/commit"
+touch "$art/done"
+log "build $BASE $variant ${COMMIT:0:12}: done ($art)"
+echo "$art"

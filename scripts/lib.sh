@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+# Common helpers sourced by the pipeline scripts. Not executable on its own.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${CACHE:-$TOP/.cache}
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+log() {
+	echo "[$(date +%H:%M:%S)] $*" >&2
+}
+
+# need_tool <command> <debian package>: fail with the package to install.
+need_tool() {
+	command -v "$1" >/dev/null 2>&1 ||
+		die "missing tool '$1'; install it with: apt-get install $2 (or run: make deps)"
+}
+
+# base_field <BASE> <column>: look up configs/bases (2=package 3=version 4=suite).
+base_field() {
+	local base=$1 col=$2 line
+	line=$(awk -v b="$base" '$1 == b' "$TOP/configs/bases")
+	[ -n "$line" ] || die "unknown BASE '$base'; known: $(awk '!/^#/ && NF {printf "%s ", $1}' "$TOP/configs/bases")"
+	awk -v c="$col" '{print $c}' <<<"$line"
+}
+
+tree_dir() { echo "$CACHE/trees/$1"; }
+
+# The exact Debian package version of a fetched base, recorded at fetch time.
+base_version() {
+	local f
+	f="$(tree_dir "$1").version"
+	[ -f "$f" ] || die "base $1 is not fetched; run: make fetch BASE=$1"
+	cat "$f"
+}
+
+# series_file <BASE>: the series a base uses (mainline or a stable backport).
+series_file() {
+	if [ -f "$TOP/stable/$1/series" ]; then
+		echo "$TOP/stable/$1/series"
+	else
+		echo "$TOP/series"
+	fi
+}
+
+# series_patches <series file>: patch paths in quilt order, comments skipped.
+series_patches() {
+	local dir
+	dir="$(dirname "$1")/patches"
+	awk '!/^[[:space:]]*(#|$)/ {print $1}' "$1" | while read -r p; do
+		echo "$dir/$p"
+	done
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# quilt-check.sh BASE: the quilt user's path. Push the base's series with
+# "quilt push -a" onto a scratch checkout of the base and check that the
+# resulting tree is identical to the one "git am" produced. Prints KTAP.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BASE=${1:?usage: quilt-check.sh BASE}
+need_tool quilt quilt
+series=$(series_file "$BASE")
+tree=$(tree_dir "$BASE")
+"$TOP/scripts/fetch-base.sh" "$BASE"
+
+echo "KTAP version 1"
+echo "1..1"
+name="quilt push -a matches git am ($BASE, ${series#"$TOP"/})"
+if [ -z "$(series_patches "$series")" ]; then
+	echo "ok 1 $name # SKIP series is empty"
+	exit 0
+fi
+top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base | tail -n 1)
+
+wt=$(mktemp -d "$CACHE/quilt.XXXXXX")
+cleanup() { git -C "$tree" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"; }
+trap cleanup EXIT
+git -C "$tree" worktree add -q --detach "$wt" base
+if ! out=$(cd "$wt" && QUILT_PATCHES="$(dirname "$series")/patches" QUILT_SERIES="$series" quilt push -a -q 2>&1); then
+	echo "not ok 1 $name"
+	tail -n 5 <<<"$out" | sed 's/^/# /'
+	exit 1
+fi
+rm -rf "$wt/.pc"
+git -C "$wt" add -A -f
+if [ "$(git -C "$wt" write-tree)" = "$(git -C "$tree" rev-parse "$top^{tree}")" ]; then
+	echo "ok 1 $name"
+else
+	echo "not ok 1 $name"
+	git -C "$wt" diff --cached --stat "$top" | tail -n 5 | sed 's/^/# /'
+	exit 1
+fi

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# run.sh BASE: the main job for one base. Fetch the base, apply the series
+# with git am on a fresh branch of the cached tree, then for every step
+# (0 = base, k = first k patches) build, boot under QEMU, run the kselftests
+# and scan the kernel log. Results go to $CACHE/reports/<run>/; the report
+# is printed at the end. STEPS=all (default) or STEPS=ends (base and top).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BASE=${BASE:-7.3}
+STEPS=${STEPS:-all}
+TESTS=${TESTS:-vmalloc/drain_hog.sh}
+SMP=${SMP:-2}
+export SMP
+base_field "$BASE" 2 >/dev/null
+series=$(series_file "$BASE")
+"$TOP/scripts/fetch-base.sh" "$BASE"
+tree=$(tree_dir "$BASE")
+
+run=$CACHE/reports/$BASE-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$run"
+ln -sfn "$(basename "$run")" "$CACHE/reports/latest-$BASE"
+
+mapfile -t commits < <(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base)
+last=$((${#commits[@]} - 1))
+{
+	echo "base=$BASE"
+	echo "package=$(base_field "$BASE" 2) $(base_version "$BASE")"
+	echo "series=${series#"$TOP"/}"
+	echo "variant=$([ "${KASAN:-0}" = 1 ] && echo kasan || echo lockdep)"
+	echo "cmdline=${CMDLINE:-}"
+} >"$run/meta"
+
+# step_results COMMIT DIR: build, boot, test and scan one step; print its
+# results as tab-separated "name, pass|fail|skip, detail" lines.
+step_results() {
+	local c=$1 d=$2 art status online
+	if ! art=$("$TOP/scripts/build.sh" "$BASE" "$c" 2>"$d/build.err"); then
+		cat "$d/build.err" >&2
+		printf 'build\tfail\t%s\n' "$(tail -n 1 "$d/build.err")"
+		return 0
+	fi
+	printf 'build\tpass\t%s warning lines\n' "$(cat "$art/warnings")"
+	"$TOP/scripts/boot.sh" "$art" "$tree" "$d" "$TESTS"
+	status=$(cat "$d/boot.status")
+	printf 'boot\t%s\t%s (%s)\n' "$([ "$status" = ok ] && echo pass || echo fail)" "$status" "$(cat "$d/accel")"
+	online=$(sed -n 's/^# online_cpus=\([0-9]*\).*/\1/p' "$d/ktap.log" 2>/dev/null | head -n 1)
+	printf 'online CPUs\t%s\t%s of %s requested\n' \
+		"$([ "${online:-0}" = "$SMP" ] && echo pass || echo fail)" "${online:-?}" "$SMP"
+	"$TOP/scripts/ktap2tsv.sh" "$d/ktap.log" "$TESTS"
+	"$TOP/scripts/scanlog.sh" "$d/console.log"
+}
+
+for k in $(seq 0 "$last"); do
+	if [ "$STEPS" = ends ] && [ "$k" != 0 ] && [ "$k" != "$last" ]; then
+		continue
+	fi
+	c=${commits[$k]}
+	d=$run/step-$k
+	mkdir -p "$d"
+	if [ "$k" = 0 ]; then
+		echo "base $(base_field "$BASE" 2) $(base_version "$BASE")" >"$d/title"
+	else
+		git -C "$tree" log -1 --format='%s' "$c" >"$d/title"
+	fi
+	step_results "$c" "$d" >"$d/results.tsv"
+done
+
+"$TOP/scripts/report.sh" "$run"

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# test.sh: the project's tests ("make test", run by CI). Runs the tooling
+# tests, lint, the quilt path and the CI tier of the main job (base and top
+# of the series for BASE), then prints one summary line over all of them.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BASE=${BASE:-7.3}
+logdir=$CACHE/test-logs
+mkdir -p "$logdir"
+pass=0 fail=0 skip=0
+
+# part NAME CMD...: run one KTAP-printing part and add up its top-level results.
+part() {
+	local name=$1 rc=0 p f s
+	shift
+	log "test: $name"
+	"$@" 2>&1 | tee "$logdir/$name.log" || rc=$?
+	p=$(grep -cE '^ok [0-9]+ ' "$logdir/$name.log" || true)
+	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$logdir/$name.log" || true)
+	f=$(grep -cE '^not ok [0-9]+ ' "$logdir/$name.log" || true)
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		echo "not ok - $name exited with $rc"
+		f=1
+	fi
+	pass=$((pass + p - s)) skip=$((skip + s)) fail=$((fail + f))
+}
+
+"$TOP/scripts/fetch-base.sh" "$BASE"
+part tooling "$TOP/testing/tooling/run.sh"
+part lint "$TOP/scripts/lint.sh"
+part quilt "$TOP/scripts/quilt-check.sh" "$BASE"
+
+# The pipeline's report ends with its own "N passed, N failed, N skipped".
+log "test: pipeline (BASE=$BASE, STEPS=ends)"
+rc=0
+STEPS=ends "$TOP/scripts/run.sh" 2>&1 | tee "$logdir/pipeline.log" || rc=$?
+read -r p f s < <(tail -n 1 "$logdir/pipeline.log" |
+	sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p')
+if [ -z "${p:-}" ]; then
+	echo "not ok - pipeline produced no report (exit $rc)"
+	p=0 f=1 s=0
+fi
+pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+
+echo
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
