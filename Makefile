@@ -12,24 +12,18 @@
 #   KDIR=/path          your own clean kernel git tree, for "make apply"
 #   CACHE=/path         where trees, builds and reports go (default ./.cache)
 
-BASE  ?= 7.3
-STEPS ?= all
-KASAN ?= 0
-SMP   ?= 2
-MEM   ?= 2G
-ACCEL ?= auto
-TESTS ?= vmalloc/drain_hog.sh
-BRANCH ?= vmalloc-series
-CACHE ?= $(CURDIR)/.cache
-# Explicit thresholds: under emulation the workqueue code would otherwise
-# auto-scale the CPU-intensive threshold up to 1 s and hide the reports.
-CMDLINE ?= workqueue.cpu_intensive_thresh_us=1000 workqueue.cpu_intensive_warning_thresh=1
+#   TESTS=dir/test,...  in-guest kselftests (default in scripts/lib.sh)
+#   CMDLINE="..."       guest kernel command line additions (scripts/lib.sh)
+# Defaults live in scripts/lib.sh so that the scripts behave the same when
+# run directly.
 
+BASE  ?= 7.3
+BRANCH ?= vmalloc-series
 export BASE STEPS KASAN SMP MEM ACCEL TESTS CACHE CMDLINE
 
-SERIES = $(shell . scripts/lib.sh && series_file $(BASE))
+SERIES = $(CURDIR)/$(if $(wildcard stable/$(BASE)/series),stable/$(BASE)/series,series)
 
-.PHONY: all run deps fetch apply quilt-check selftest lint test ci report clean distclean help
+.PHONY: all run deps fetch apply export cover-letter quilt-check selftest lint test ci report clean distclean help
 .DEFAULT_GOAL := all
 
 all: run
@@ -51,9 +45,22 @@ ifdef KDIR
 	@echo "applied $(SERIES) to $(KDIR) on branch $(BRANCH)"
 else
 	scripts/fetch-base.sh $(BASE)
-	FORCE_BRANCH=1 scripts/apply.sh $(CACHE)/trees/$(BASE) $(SERIES) series base >/dev/null
-	@echo "applied $(SERIES) to $(CACHE)/trees/$(BASE) on branch series"
+	FORCE_BRANCH=1 scripts/apply.sh $${CACHE:-.cache}/trees/$(BASE) $(SERIES) series base >/dev/null
+	@echo "applied $(SERIES) to $${CACHE:-.cache}/trees/$(BASE) on branch series"
 endif
+
+# Regenerate patches/ + series (or stable/X.Y/...) from a branch with git
+# format-patch; the exporter's own git identity signs off. Default: the
+# branch "series" of the cached tree (make apply; edit; make export).
+FROM  ?= $${CACHE:-.cache}/trees/$(BASE)
+RANGE ?= base..series
+export:
+	scripts/export.sh $(FROM) $(RANGE) $(dir $(SERIES))
+
+# Regenerate the shortlog, diffstat, results table and base information in
+# cover-letter.txt from the applied series and the latest report.
+cover-letter: fetch
+	scripts/cover-letter.sh
 
 run: deps
 	scripts/run.sh
@@ -76,10 +83,10 @@ test: deps
 	scripts/test.sh
 
 report:
-	scripts/report.sh $(CACHE)/reports/latest-$(BASE)
+	scripts/report.sh $${CACHE:-.cache}/reports/latest-$(BASE)
 
 clean:
-	rm -rf $(CACHE)/reports $(CACHE)/build
+	rm -rf $${CACHE:-.cache}/reports $${CACHE:-.cache}/build
 
 distclean:
-	rm -rf $(CACHE)
+	rm -rf $${CACHE:-.cache}

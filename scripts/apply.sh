@@ -16,13 +16,19 @@ start=${4:-HEAD}
 
 need_tool git git
 [ -f "$series" ] || die "series file '$series' not found"
+series=$(realpath "$series")
 git -C "$tree" rev-parse --git-dir >/dev/null 2>&1 || die "'$tree' is not a git tree"
 gitdir=$(git -C "$tree" rev-parse --absolute-git-dir)
 if [ -d "$gitdir/rebase-apply" ] || [ -d "$gitdir/rebase-merge" ]; then
 	die "'$tree' has a git am/rebase in progress; finish or abort it first"
 fi
-git -C "$tree" var GIT_COMMITTER_IDENT >/dev/null 2>&1 ||
-	die "git in '$tree' has no committer identity; set git config user.name and user.email"
+if ! git -C "$tree" var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
+	# The cached trees only need some committer for their throwaway step
+	# commits (never exported); a user's own tree needs the user's identity.
+	[ "${FORCE_BRANCH:-0}" = 1 ] ||
+		die "git in '$tree' has no committer identity; set git config user.name and user.email"
+	export GIT_COMMITTER_NAME="vmalloc-series pipeline" GIT_COMMITTER_EMAIL="pipeline@localhost"
+fi
 dirty=$(git -C "$tree" status --porcelain --untracked-files=no)
 [ -z "$dirty" ] || die "'$tree' has uncommitted changes; commit or stash them first ($(wc -l <<<"$dirty") files)"
 

@@ -13,12 +13,8 @@ art=${1:?usage: boot.sh ARTIFACT TREE OUTDIR TESTS}
 tree=${2:?}
 outdir=${3:?}
 tests=${4:?}
-SMP=${SMP:-2}
-MEM=${MEM:-2G}
-ACCEL=${ACCEL:-auto}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
 QEMU=${QEMU:-qemu-system-x86_64}
-CMDLINE=${CMDLINE:-}
 
 need_tool "$QEMU" qemu-system-x86
 mkdir -p "$outdir"

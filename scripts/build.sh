@@ -11,7 +11,6 @@ set -euo pipefail
 BASE=${1:?usage: build.sh BASE COMMIT}
 COMMIT=${2:?usage: build.sh BASE COMMIT}
 ARCH=${ARCH:-x86_64}
-KASAN=${KASAN:-0}
 tree=$(tree_dir "$BASE")
 
 frags=("$TOP/configs/qemu-x86_64.config" "$TOP/configs/debug.config" "$TOP/configs/test.config")
@@ -46,9 +45,17 @@ make -s -C "$tree" O="$out" ARCH="$ARCH" tinyconfig >/dev/null
 make -s -C "$tree" O="$out" ARCH="$ARCH" olddefconfig >/dev/null
 
 # A fragment option that did not survive olddefconfig means a missing
-# dependency: fail loudly instead of testing something else.
+# dependency: fail loudly instead of testing something else. Options that
+# this step's tree does not define at all (a test a later patch adds) are
+# only noted.
 missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while IFS= read -r want; do
-	grep -qxF "$want" "$out/.config" || echo "$want"
+	grep -qxF "$want" "$out/.config" && continue
+	sym=${want%%=*}
+	if git -C "$tree" grep -qE "^(menu)?config ${sym#CONFIG_}\$" -- '*Kconfig*'; then
+		echo "$want"
+	else
+		log "build $BASE: $sym is not defined at this step"
+	fi
 done)
 [ -z "$missing" ] || die "config for $BASE $variant lacks:"$'\n'"$missing"
 

@@ -78,10 +78,6 @@ log "base $BASE: importing into git"
 	GIT_AUTHOR_DATE="@0 +0000" GIT_COMMITTER_DATE="@0 +0000" \
 		git commit -q -m "Import $pkg $ver (Debian binary package source tarball)"
 	git tag base
-	# Commits that "git am" makes in this cached tree are never exported;
-	# they carry the package name, not a person.
-	git config user.name "$pkg steps"
-	git config user.email "$pkg@packages.debian.org"
 	git tag "debian/${ver//\~/_}"
 )
 mv "$tmp/src" "$tree"

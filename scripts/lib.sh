@@ -4,6 +4,18 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${CACHE:-$TOP/.cache}
 
+# Harness defaults (the Makefile passes overrides through the environment).
+SMP=${SMP:-2}
+MEM=${MEM:-2G}
+ACCEL=${ACCEL:-auto}
+KASAN=${KASAN:-0}
+STEPS=${STEPS:-all}
+TESTS=${TESTS:-vmalloc/drain_hog.sh,vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percpu_gfp.sh}
+# Explicit thresholds: under emulation the workqueue code would otherwise
+# auto-scale the CPU-intensive threshold up to 1 s and hide the reports.
+CMDLINE=${CMDLINE:-workqueue.cpu_intensive_thresh_us=1000 workqueue.cpu_intensive_warning_thresh=1}
+export CACHE SMP MEM ACCEL KASAN STEPS TESTS CMDLINE
+
 die() {
 	echo "error: $*" >&2
 	exit 1
@@ -47,9 +59,10 @@ series_file() {
 }
 
 # series_patches <series file>: patch paths in quilt order, comments skipped.
+# The patches are in patches/ next to the series file, or in $PATCH_DIR.
 series_patches() {
 	local dir
-	dir="$(dirname "$1")/patches"
+	dir=${PATCH_DIR:-$(dirname "$1")/patches}
 	awk '!/^[[:space:]]*(#|$)/ {print $1}' "$1" | while read -r p; do
 		echo "$dir/$p"
 	done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mkinitramfs.sh ARTIFACT TREE OUT.cpio: pack busybox, the step's modules,
-# the kernel's own kselftest runner (from TREE) and testing/selftests/* into
-# an uncompressed initramfs.
+# the kernel's own kselftest runner (from TREE), testing/selftests/* and the
+# TESTS that live in TREE's tools/testing/selftests into an uncompressed
+# initramfs.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -26,4 +27,13 @@ cp "$TOP/testing/guest/init" "$root/init"
 ks=$(git -C "$tree" rev-parse --show-toplevel)/tools/testing/selftests/kselftest
 cp "$ks/runner.sh" "$ks/ktap_helpers.sh" "$root/kselftest/kselftest/"
 cp -a "$TOP/testing/selftests/." "$root/kselftest/"
+# Tests that the series adds to the kernel tree itself (TESTS entries that
+# are not in testing/selftests) come from this step's tree, when present.
+for t in ${TESTS//,/ }; do
+	src=$tree/tools/testing/selftests/$t
+	if [ ! -e "$TOP/testing/selftests/$t" ] && [ -e "$src" ]; then
+		mkdir -p "$root/kselftest/${t%/*}"
+		cp "$src" "$root/kselftest/$t"
+	fi
+done
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out"

@@ -16,8 +16,8 @@ expect() {
 	local b s n r
 	while IFS='|' read -r b s n r; do
 		case "$b" in '#'* | '') continue ;; esac
-		# shellcheck disable=SC2053 # the base column is a glob
-		if [[ $1 == $b ]] && [ "$2" = "$s" ] && [ "$3" = "$n" ]; then
+		# shellcheck disable=SC2053 # base and step columns are globs
+		if [[ $1 == $b ]] && [[ $2 == $s ]] && [ "$3" = "$n" ]; then
 			echo "$r"
 			return 0
 		fi
@@ -30,7 +30,7 @@ for run in "$@"; do
 	base=$(sed -n 's/^base=//p' "$run/meta")
 	ktap=$run/report.ktap
 	txt=$run/report.txt
-	mapfile -t steps < <(find "$run" -maxdepth 1 -name 'step-*' -printf '%f\n' | sort -t- -k2 -n)
+	mapfile -t steps < <(find "$run" -maxdepth 1 -name 'step-*' -printf '%f\n' | sort -t- -k2,2n -k2)
 	{
 		echo "KTAP version 1"
 		sed 's/^/# /' "$run/meta"

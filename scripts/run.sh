@@ -9,10 +9,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 BASE=${BASE:-7.3}
-STEPS=${STEPS:-all}
-TESTS=${TESTS:-vmalloc/drain_hog.sh}
-SMP=${SMP:-2}
-export SMP
 base_field "$BASE" 2 >/dev/null
 series=$(series_file "$BASE")
 "$TOP/scripts/fetch-base.sh" "$BASE"
@@ -52,19 +48,37 @@ step_results() {
 	"$TOP/scripts/scanlog.sh" "$d/console.log"
 }
 
-for k in $(seq 0 "$last"); do
-	if [ "$STEPS" = ends ] && [ "$k" != 0 ] && [ "$k" != "$last" ]; then
+# do_step NAME COMMIT TITLE
+do_step() {
+	local d=$run/step-$1
+	mkdir -p "$d"
+	echo "$3" >"$d/title"
+	step_results "$2" "$d" >"$d/results.tsv"
+}
+
+# Step "0+tests": the base with only the series' test patches (listed in
+# testing/test-patches) applied, so that tests for fixed behaviour can be
+# seen failing on the unfixed code without breaking bisection of the series.
+tests_only=$(mktemp)
+trap 'rm -f "$tests_only"' EXIT
+# testing/test-patches names patches without their NNNN- prefix, so that
+# one entry covers the mainline and the stable copies of a test.
+series_patches "$series" | while read -r p; do
+	p=${p##*/}
+	grep -qxF "${p#[0-9][0-9][0-9][0-9]-}" "$TOP/testing/test-patches" && echo "$p"
+done >"$tests_only" || true
+mapfile -t tcommits < <(FORCE_BRANCH=1 PATCH_DIR="$(dirname "$series")/patches" \
+	"$TOP/scripts/apply.sh" "$tree" "$tests_only" tests-only base)
+
+do_step 0 "${commits[0]}" "base $(base_field "$BASE" 2) $(base_version "$BASE")"
+if [ ${#tcommits[@]} -gt 1 ]; then
+	do_step 0+tests "${tcommits[-1]}" "base + test patches only ($(( ${#tcommits[@]} - 1 ))): unfixed code, new tests"
+fi
+for k in $(seq 1 "$last"); do
+	if [ "$STEPS" = ends ] && [ "$k" != "$last" ]; then
 		continue
 	fi
-	c=${commits[$k]}
-	d=$run/step-$k
-	mkdir -p "$d"
-	if [ "$k" = 0 ]; then
-		echo "base $(base_field "$BASE" 2) $(base_version "$BASE")" >"$d/title"
-	else
-		git -C "$tree" log -1 --format='%s' "$c" >"$d/title"
-	fi
-	step_results "$c" "$d" >"$d/results.tsv"
+	do_step "$k" "${commits[$k]}" "$(git -C "$tree" log -1 --format='%s' "${commits[$k]}")"
 done
 
 "$TOP/scripts/report.sh" "$run"

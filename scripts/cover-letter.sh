@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# cover-letter.sh: regenerate the generated parts of cover-letter.txt (the
+# lines between "--- generated: NAME ---" and "--- end: NAME ---") from the
+# series applied to the cached base tree and from the latest report:
+# shortlog, diffstat, results table and base information.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BASE=${BASE:-7.3}
+cover=$TOP/cover-letter.txt
+series=$(series_file "$BASE")
+tree=$(tree_dir "$BASE")
+"$TOP/scripts/fetch-base.sh" "$BASE"
+top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base | tail -n 1)
+
+gen=$(mktemp -d)
+trap 'rm -rf "$gen"' EXIT
+git -C "$tree" shortlog base.."$top" >"$gen/shortlog"
+git -C "$tree" diff --stat=72 base "$top" >"$gen/diffstat"
+{
+	echo "base-commit: none (Debian $(base_field "$BASE" 2) $(base_version "$BASE"),"
+	echo "  a source tarball without upstream history; no commit id exists)"
+} >"$gen/base"
+
+# Results: each test of the latest report, at the base and at the top.
+rep=$CACHE/reports/latest-$BASE
+if [ -f "$rep/meta" ]; then
+	first=$rep/step-0/results.tsv
+	last=$(find "$rep" -maxdepth 1 -name 'step-*' | sort -t- -k2,2n -k2 | tail -n 1)/results.tsv
+	{
+		echo "Measured by the harness ($(basename "$(readlink -f "$rep")"), $(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), QEMU $(cat "$rep/step-0/accel" 2>/dev/null || echo ?)):"
+		printf '  %-36s %-8s %s\n' "result" "base" "series"
+		while IFS=$'\t' read -r name st _; do
+			printf '  %-36s %-8s %s\n' "$name" "$st" "$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$last")"
+		done <"$first"
+		hb=$(sed -n 's/.*hog_reports .*total=\([0-9]*\).*/\1/p' "$rep/step-0/ktap.log" | head -n 1)
+		ht=$(sed -n 's/.*hog_reports .*total=\([0-9]*\).*/\1/p' "$(dirname "$last")/ktap.log" | head -n 1)
+		echo "  drain hog reports under the same stress: base ${hb:-?}, series ${ht:-?}"
+	} >"$gen/results"
+else
+	echo "(no report yet: run make)" >"$gen/results"
+fi
+
+# Replace each generated block in place.
+out=$(mktemp)
+awk -v dir="$gen" '
+	/^--- generated: [a-z]+ ---$/ { print; name = $3; while ((getline l < (dir "/" name)) > 0) print l; skip = 1; next }
+	/^--- end: [a-z]+ ---$/ { skip = 0 }
+	!skip { print }' "$cover" >"$out"
+mv "$out" "$cover"
+log "cover-letter.txt regenerated"
