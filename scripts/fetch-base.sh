@@ -21,21 +21,10 @@ need_tool dpkg-deb dpkg
 need_tool xz xz-utils
 need_tool git git
 
-apt_dir=$CACHE/apt
-mkdir -p "$apt_dir"/{lists/partial,archives/partial,parts,prefs} "$CACHE/debs"
-apt_opts=(
-	-o "Dir::Etc::sourcelist=$TOP/configs/apt-sources.list"
-	-o "Dir::Etc::sourceparts=$apt_dir/parts"
-	-o "Dir::Etc::preferencesparts=$apt_dir/prefs"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::Cache=$apt_dir"
-	-o "Debug::NoLocking=1"
-	-o "APT::Sandbox::User=root"
-)
 log "base $BASE: updating private apt lists"
-apt-get "${apt_opts[@]}" -qq update >&2 || die "apt-get update failed (network?)"
+apt_private -qq update >&2 || die "apt-get update failed (network?)"
 
-avail=$(apt-cache "${apt_opts[@]}" madison "$pkg" | awk -F'|' '{gsub(/ /, "", $2); print $2}')
+avail=$(APT_CMD=apt-cache apt_private madison "$pkg" | awk -F'|' '{gsub(/ /, "", $2); print $2}')
 [ -n "$avail" ] || die "package $pkg is not in any configured suite"
 if grep -qxF "$pin" <<<"$avail"; then
 	ver=$pin
@@ -48,10 +37,11 @@ deb=$CACHE/debs/${pkg}_${ver}_all.deb
 if [ ! -s "$deb" ] || ! dpkg-deb --info "$deb" >/dev/null 2>&1; then
 	log "base $BASE: downloading $pkg $ver"
 	rm -f "$deb"
-	(cd "$CACHE/debs" && apt-get "${apt_opts[@]}" -qq download "$pkg=$ver" >&2) ||
+	mkdir -p "$CACHE/debs"
+	(cd "$CACHE/debs" && apt_private -qq download "$pkg=$ver" >&2) ||
 		die "download of $pkg=$ver failed"
 	# apt names the file with the epoch-less, %-escaped version.
-	f=$(find "$CACHE/debs" -maxdepth 1 -name "${pkg}_*.deb" -newer "$apt_dir/lists" | head -n 1)
+	f=$(find "$CACHE/debs" -maxdepth 1 -name "${pkg}_*.deb" -newer "$CACHE/apt/lists" | head -n 1)
 	[ -n "$f" ] || die "download of $pkg=$ver produced no .deb"
 	[ "$f" = "$deb" ] || mv -f "$f" "$deb"
 fi

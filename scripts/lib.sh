@@ -10,11 +10,12 @@ MEM=${MEM:-2G}
 ACCEL=${ACCEL:-auto}
 KASAN=${KASAN:-0}
 STEPS=${STEPS:-all}
+CHECKS=${CHECKS:-1}
 TESTS=${TESTS:-vmalloc/drain_hog.sh,vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percpu_gfp.sh}
 # Explicit thresholds: under emulation the workqueue code would otherwise
 # auto-scale the CPU-intensive threshold up to 1 s and hide the reports.
 CMDLINE=${CMDLINE:-workqueue.cpu_intensive_thresh_us=1000 workqueue.cpu_intensive_warning_thresh=1}
-export CACHE SMP MEM ACCEL KASAN STEPS TESTS CMDLINE
+export CACHE SMP MEM ACCEL KASAN STEPS CHECKS TESTS CMDLINE
 
 die() {
 	echo "error: $*" >&2
@@ -66,4 +67,17 @@ series_patches() {
 	awk '!/^[[:space:]]*(#|$)/ {print $1}' "$1" | while read -r p; do
 		echo "$dir/$p"
 	done
+}
+
+# apt_private ARGS...: run apt-get with the project's private apt
+# configuration (configs/apt-sources.list, lists and caches under $CACHE);
+# the machine's own apt configuration is neither read nor changed.
+apt_private() {
+	local d=$CACHE/apt cmd=${APT_CMD:-apt-get}
+	mkdir -p "$d"/{lists/partial,archives/partial,parts,prefs}
+	"$cmd" -o "Dir::Etc::sourcelist=$TOP/configs/apt-sources.list" \
+		-o "Dir::Etc::sourceparts=$d/parts" \
+		-o "Dir::Etc::preferencesparts=$d/prefs" \
+		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d" \
+		-o "Debug::NoLocking=1" -o "APT::Sandbox::User=root" "$@"
 }

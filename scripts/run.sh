@@ -2,8 +2,9 @@
 # run.sh BASE: the main job for one base. Fetch the base, apply the series
 # with git am on a fresh branch of the cached tree, then for every step
 # (0 = base, k = first k patches) build, boot under QEMU, run the kselftests
-# and scan the kernel log. Results go to $CACHE/reports/<run>/; the report
-# is printed at the end. STEPS=all (default) or STEPS=ends (base and top).
+# and scan the kernel log, then run the static checks of scripts/check-step.sh
+# (CHECKS=0 skips them). Results go to $CACHE/reports/<run>/; the report is
+# printed at the end. STEPS=all (default) or STEPS=ends (base and top).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -46,14 +47,20 @@ step_results() {
 		"$([ "${online:-0}" = "$SMP" ] && echo pass || echo fail)" "${online:-?}" "$SMP"
 	"$TOP/scripts/ktap2tsv.sh" "$d/ktap.log" "$TESTS"
 	"$TOP/scripts/scanlog.sh" "$d/console.log"
+	if [ "$CHECKS" = 1 ]; then
+		"$TOP/scripts/check-step.sh" "$BASE" "$c" "$prevdir" "$d"
+	fi
 }
 
-# do_step NAME COMMIT TITLE
+# do_step NAME COMMIT TITLE: one step; warning counts are compared with
+# the previous step that was checked.
+prevdir=
 do_step() {
 	local d=$run/step-$1
 	mkdir -p "$d"
 	echo "$3" >"$d/title"
 	step_results "$2" "$d" >"$d/results.tsv"
+	prevdir=$d
 }
 
 # Step "0+tests": the base with only the series' test patches (listed in

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# check-step.sh BASE COMMIT PREVDIR DIR: static checks of one step, the way
+# 0-day and NIPA look at each patch. Prints tab-separated result lines:
+#   checkpatch --strict of the step's own commit (not for the base);
+#   for each config in CHECK_CONFIGS (x86_64 i386 arm64 nosmp kasan):
+#   W=1 + sparse (C=2) builds of the series' objects, failing if the step
+#   does not build or if its warning count rises against PREVDIR's.
+# Counts are stored in DIR/check.counts for the next step.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BASE=${1:?usage: check-step.sh BASE COMMIT PREVDIR DIR}
+COMMIT=${2:?}
+prev=${3:-}
+dir=${4:?}
+CHECK_CONFIGS=${CHECK_CONFIGS:-x86_64 i386 arm64 nosmp kasan}
+tree=$(tree_dir "$BASE")
+: >"$dir/check.counts"
+
+git -C "$tree" checkout -q --detach "$COMMIT"
+sparse_args=(C=2)
+if ! sparse=$("$TOP/scripts/fetch-sparse.sh" "$tree" 2>"$dir/sparse.err"); then
+	printf 'sparse\tskip\t%s\n' "$(tail -n 1 "$dir/sparse.err")"
+	sparse_args=()
+else
+	sparse_args+=(CHECK="$sparse")
+fi
+
+# checkpatch on this step's own commit (the base has none).
+if [ "$(git -C "$tree" rev-parse "$COMMIT")" != "$(git -C "$tree" rev-parse base)" ]; then
+	out=$(git -C "$tree" format-patch -1 --stdout "$COMMIT" |
+		perl "$tree/scripts/checkpatch.pl" --strict --no-tree --show-types \
+			--ignore UNKNOWN_COMMIT_ID - 2>&1 || true)
+	sum=$(grep -E '^total: ' <<<"$out" || echo "total: ? (checkpatch did not run)")
+	if grep -qE '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
+		printf 'checkpatch --strict\tpass\t%s\n' "$sum"
+	else
+		printf 'checkpatch --strict\tfail\t%s\\n%s\n' "$sum" \
+			"$(grep -E '^(ERROR|WARNING|CHECK):' <<<"$out" | head -n 5 | awk '{printf "%s\\n", $0}')"
+	fi
+fi
+
+# The objects the whole series touches, so every step is measured on the
+# same set; percpu-vm.c and percpu-km.c are built as part of percpu.o.
+mapfile -t objs < <(
+	{
+		echo mm/vmalloc.c
+		echo mm/percpu.c
+		git -C "$tree" diff --name-only base series -- '*.c' 2>/dev/null || true
+	} | sed 's/percpu-[kv]m\.c$/percpu.c/' | sort -u | while read -r f; do
+		[ -f "$tree/$f" ] && echo "${f%.c}.o"
+	done
+)
+
+for cfg in $CHECK_CONFIGS; do
+	arch=x86_64 cross='' frags=()
+	case "$cfg" in
+	x86_64) frags=(qemu-x86_64.config debug.config test.config) ;;
+	kasan) frags=(qemu-x86_64.config debug.config test.config kasan.config) ;;
+	i386) arch=i386 frags=(check/i386.config) ;;
+	arm64) arch=arm64 cross=aarch64-linux-gnu- frags=(check/arm64.config)
+		need_tool aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ;;
+	nosmp) frags=(check/nosmp.config) ;;
+	*) die "unknown check config '$cfg'" ;;
+	esac
+	out=$CACHE/check/$BASE-$cfg
+	mkdir -p "$out"
+	mk=(make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross")
+	"${mk[@]}" tinyconfig >/dev/null 2>&1
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+		"${frags[@]/#/$TOP/configs/}" >/dev/null 2>&1
+	"${mk[@]}" olddefconfig >/dev/null 2>&1
+	rc=0
+	"${mk[@]}" -j"$(nproc)" W=1 "${sparse_args[@]}" "${objs[@]}" >"$out/check.log" 2>&1 || rc=$?
+	if grep -q 'specified, but .* is not available or not up to date' "$out/check.log"; then
+		rc=1
+		echo "error: sparse was rejected by the tree's checker-valid.sh" >>"$out/check.log"
+	fi
+	n=$(grep -cE '(warning|error):' "$out/check.log" || true)
+	echo "$cfg $n" >>"$dir/check.counts"
+	p=$(awk -v c="$cfg" '$1 == c {print $2}' "$prev/check.counts" 2>/dev/null || true)
+	name="W=1${sparse_args:+ + sparse}, $cfg"
+	if [ "$rc" != 0 ]; then
+		printf '%s\tfail\tbuild failed:\\n%s\n' "$name" \
+			"$(grep -E 'error' "$out/check.log" | head -n 5 | awk '{printf "%s\\n", $0}')"
+	elif [ -n "$p" ] && [ "$n" -gt "$p" ]; then
+		printf '%s\tfail\t%s warnings, previous step %s:\\n%s\n' "$name" "$n" "$p" \
+			"$(grep -E 'warning:' "$out/check.log" | head -n 5 | awk '{printf "%s\\n", $0}')"
+	else
+		printf '%s\tpass\t%s warnings (previous step %s) in %s\n' "$name" "$n" "${p:-n/a}" "${objs[*]}"
+	fi
+done
