@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # lint.sh: static checks of the repository itself, printed as KTAP:
-# Runs ShellCheck on every script and checkpatch.pl --strict (from the 7.3 base
-# tree) on every patch of every series.
+# Runs ShellCheck on every script and checkpatch.pl --strict on every patch
+# of every series.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -28,10 +28,14 @@ mapfile -t sh_scripts < <(grep -rlE '^#!/bin/sh' testing)
 check "shellcheck bash scripts (${#bash_scripts[@]})" shellcheck -x -P scripts "${bash_scripts[@]}"
 check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -s sh "${sh_scripts[@]}"
 
-"$TOP/scripts/fetch-base.sh" 7.3 2>/dev/null
-cp=$(tree_dir 7.3)/scripts/checkpatch.pl
+# Each series is checked with the checkpatch.pl of the tree it targets:
+# a stable backport must follow that tree's APIs, not mainline's.
 for s in "$TOP/series" "$TOP"/stable/*/series; do
 	[ -f "$s" ] || continue
+	b=7.3
+	[ "$s" = "$TOP/series" ] || b=$(basename "$(dirname "$s")")
+	"$TOP/scripts/fetch-base.sh" "$b" 2>/dev/null
+	cp=$(tree_dir "$b")/scripts/checkpatch.pl
 	while read -r p; do
 		check "checkpatch --strict ${p#"$TOP"/}" \
 			perl "$cp" --strict --no-tree --quiet --show-types --ignore "$CHECKPATCH_IGNORE" "$p"
