@@ -23,7 +23,7 @@ export BASE STEPS KASAN SMP MEM ACCEL TESTS CACHE CMDLINE
 
 SERIES = $(CURDIR)/$(if $(wildcard stable/$(BASE)/series),stable/$(BASE)/series,series)
 
-.PHONY: all run deps fetch apply export cover-letter quilt-check selftest lint test ci report clean distclean help
+.PHONY: all run deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check selftest lint test ci report clean distclean help
 .DEFAULT_GOAL := all
 
 all: run
@@ -64,6 +64,27 @@ cover-letter: fetch
 
 run: deps
 	scripts/run.sh
+
+# Every base and its series (mainline on 7.3, stable/7.2, stable/6.12),
+# every step built, booted, tested and checked.
+BASES := 7.3 7.2 6.12
+validate-all: deps
+	set -e; for b in $(BASES); do BASE=$$b scripts/run.sh; done
+
+# Static checks only (no boots) for every step of every series: checkpatch
+# --strict on each commit, W=1 + sparse builds on x86_64, i386, arm64,
+# !SMP and KASAN configs, failing when a step adds warnings.
+check-series: deps
+	set -e; for b in $(BASES); do BASE=$$b BOOT=0 STEPS=all scripts/run.sh; done
+
+# Mails for the series with b4 send --dry-run (nothing is sent); To/Cc from
+# scripts/get_maintainer.pl. BASE=7.2 or 6.12 sends the stable series.
+send: fetch
+	scripts/send.sh $(BASE)
+
+# The series' kselftests packed like kselftest's gen_tar, for labs.
+kselftest-tar: fetch
+	scripts/kselftest-tar.sh $(BASE) $(CURDIR)/kselftest-$(BASE).tar.gz
 
 # quilt's own path: push the series onto a copy of the base and check that
 # the result is identical to what git am produced.

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # cover-letter.sh: regenerate the generated parts of cover-letter.txt (the
-# lines between "--- generated: NAME ---" and "--- end: NAME ---") from the
+# lines between "==== generated: NAME ====" and "==== end: NAME ====") from the
 # series applied to the cached base tree and from the latest report:
-# shortlog, diffstat, results table and base information.
+# shortlog, diffstat, results table and base information. For BASE=7.2 or
+# 6.12 the stable series' own stable/X.Y/cover-letter.txt is updated.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 BASE=${BASE:-7.3}
-cover=$TOP/cover-letter.txt
 series=$(series_file "$BASE")
+cover=$(dirname "$series")/cover-letter.txt
 tree=$(tree_dir "$BASE")
 "$TOP/scripts/fetch-base.sh" "$BASE"
 top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base | tail -n 1)
@@ -45,8 +46,8 @@ fi
 # Replace each generated block in place.
 out=$(mktemp)
 awk -v dir="$gen" '
-	/^--- generated: [a-z]+ ---$/ { print; name = $3; while ((getline l < (dir "/" name)) > 0) print l; skip = 1; next }
-	/^--- end: [a-z]+ ---$/ { skip = 0 }
+	/^==== generated: [a-z]+ ====$/ { print; name = $3; while ((getline l < (dir "/" name)) > 0) print l; skip = 1; next }
+	/^==== end: [a-z]+ ====$/ { skip = 0 }
 	!skip { print }' "$cover" >"$out"
 mv "$out" "$cover"
 log "cover-letter.txt regenerated"

@@ -3,7 +3,7 @@
 # with git am on a fresh branch of the cached tree, then for every step
 # (0 = base, k = first k patches) build, boot under QEMU, run the kselftests
 # and scan the kernel log, then run the static checks of scripts/check-step.sh
-# (CHECKS=0 skips them). Results go to $CACHE/reports/<run>/; the report is
+# (CHECKS=0 skips them; BOOT=0 skips the boots, for "make check-series"). Results go to $CACHE/reports/<run>/; the report is
 # printed at the end. STEPS=all (default) or STEPS=ends (base and top).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -32,13 +32,24 @@ last=$((${#commits[@]} - 1))
 # step_results COMMIT DIR: build, boot, test and scan one step; print its
 # results as tab-separated "name, pass|fail|skip, detail" lines.
 step_results() {
-	local c=$1 d=$2 art status online
+	local c=$1 d=$2 art
 	if ! art=$("$TOP/scripts/build.sh" "$BASE" "$c" 2>"$d/build.err"); then
 		cat "$d/build.err" >&2
 		printf 'build\tfail\t%s\n' "$(tail -n 1 "$d/build.err")"
 		return 0
 	fi
 	printf 'build\tpass\t%s warning lines\n' "$(cat "$art/warnings")"
+	if [ "$BOOT" = 1 ]; then
+		boot_results "$art" "$d"
+	fi
+	if [ "$CHECKS" = 1 ]; then
+		"$TOP/scripts/check-step.sh" "$BASE" "$c" "$prevdir" "$d"
+	fi
+}
+
+# boot_results ARTIFACT DIR: boot one step, run the tests, scan the log.
+boot_results() {
+	local art=$1 d=$2 status online
 	"$TOP/scripts/boot.sh" "$art" "$tree" "$d" "$TESTS"
 	status=$(cat "$d/boot.status")
 	printf 'boot\t%s\t%s (%s)\n' "$([ "$status" = ok ] && echo pass || echo fail)" "$status" "$(cat "$d/accel")"
@@ -47,9 +58,6 @@ step_results() {
 		"$([ "${online:-0}" = "$SMP" ] && echo pass || echo fail)" "${online:-?}" "$SMP"
 	"$TOP/scripts/ktap2tsv.sh" "$d/ktap.log" "$TESTS"
 	"$TOP/scripts/scanlog.sh" "$d/console.log"
-	if [ "$CHECKS" = 1 ]; then
-		"$TOP/scripts/check-step.sh" "$BASE" "$c" "$prevdir" "$d"
-	fi
 }
 
 # do_step NAME COMMIT TITLE: one step; warning counts are compared with

@@ -32,15 +32,14 @@ w=(git -C "$work/tree" -c user.name="$name" -c user.email="$email")
 while read -r p; do
 	"${w[@]}" am -q "$p"
 done < <(series_patches "$series")
-cp "$TOP/.b4-config" "$work/tree/.b4-config"
+cp "$TOP/.b4-config" "$TOP/.b4-cover-template" "$work/tree/"
 git -C "$work/tree" config user.name "$name"
 git -C "$work/tree" config user.email "$email"
 git -C "$work/tree" config sendemail.smtpserver localhost
 
 cd "$work/tree"
 b4 prep -e base >/dev/null 2>&1
-cover=$TOP/cover-letter.txt
-[ "$BASE" = 7.3 ] || cover=$TOP/stable/$BASE/cover-letter.txt
+cover=$(dirname "$series")/cover-letter.txt
 [ -f "$cover" ] || die "no cover letter '$cover'"
 EDITOR="cp $cover" b4 prep --edit-cover >/dev/null 2>&1
 if [ "$BASE" != 7.3 ]; then

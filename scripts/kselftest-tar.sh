@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# kselftest-tar.sh BASE OUT.tar.gz: pack this series' kselftests the way
+# "make -C tools/testing/selftests gen_tar" lays out an install: the
+# kernel's run_kselftest.sh and kselftest/ helpers, kselftest-list.txt and
+# one directory per collection, so that a lab (tuxrun, LAVA, KernelCI) can
+# run them with run_kselftest.sh on a kernel built from the series.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BASE=${1:?usage: kselftest-tar.sh BASE OUT.tar.gz}
+out=${2:?usage: kselftest-tar.sh BASE OUT.tar.gz}
+tree=$(tree_dir "$BASE")
+"$TOP/scripts/fetch-base.sh" "$BASE"
+top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$(series_file "$BASE")" series base | tail -n 1)
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+k=$root/kselftest_install
+mkdir -p "$k/kselftest"
+st=tools/testing/selftests
+for f in run_kselftest.sh kselftest/runner.sh kselftest/ktap_helpers.sh kselftest/prefix.pl; do
+	git -C "$tree" show "$top:$st/$f" >"$k/$f"
+done
+chmod +x "$k/run_kselftest.sh" "$k/kselftest/prefix.pl"
+cp -a "$TOP/testing/selftests/." "$k/"
+for t in ${TESTS//,/ }; do
+	if [ ! -e "$k/$t" ]; then
+		mkdir -p "$k/${t%/*}"
+		git -C "$tree" show "$top:$st/$t" >"$k/$t" 2>/dev/null || continue
+		chmod +x "$k/$t"
+	fi
+	echo "${t%/*}:${t#*/}"
+done >"$k/kselftest-list.txt"
+tar -C "$root" -czf "$out" kselftest_install
+log "kselftest tarball: $out ($(wc -l <"$k/kselftest-list.txt") tests)"
