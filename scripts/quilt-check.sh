@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# quilt-check.sh BASE: the quilt user's path. Push the base's series with
-# "quilt push -a" onto a scratch checkout of the base and check that the
-# resulting tree is identical to the one "git am" produced. Prints KTAP.
+# quilt-check.sh BASE: the other users' paths. Push the base's series with
+# "quilt push -a" onto a scratch checkout of the base, and import it with
+# "git quiltimport --series", and check that both give the tree "git am"
+# produced. Prints KTAP.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -13,15 +14,18 @@ tree=$(tree_dir "$BASE")
 "$TOP/scripts/fetch-base.sh" "$BASE"
 
 echo "KTAP version 1"
-echo "1..1"
+echo "1..2"
 name="quilt push -a matches git am ($BASE, ${series#"$TOP"/})"
+qname="git quiltimport --series matches git am ($BASE, ${series#"$TOP"/})"
 if [ -z "$(series_patches "$series")" ]; then
 	echo "ok 1 $name # SKIP series is empty"
+	echo "ok 2 $qname # SKIP series is empty"
 	exit 0
 fi
 top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base | tail -n 1)
 
 wt=$(mktemp -d "$CACHE/quilt.XXXXXX")
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() { git -C "$tree" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"; }
 trap cleanup EXIT
 git -C "$tree" worktree add -q --detach "$wt" base
@@ -32,10 +36,26 @@ if ! out=$(cd "$wt" && QUILT_PATCHES="$(dirname "$series")/patches" QUILT_SERIES
 fi
 rm -rf "$wt/.pc"
 git -C "$wt" add -A -f
+rc=0
 if [ "$(git -C "$wt" write-tree)" = "$(git -C "$tree" rev-parse "$top^{tree}")" ]; then
 	echo "ok 1 $name"
 else
 	echo "not ok 1 $name"
 	git -C "$wt" diff --cached --stat "$top" | tail -n 5 | sed 's/^/# /'
-	exit 1
+	rc=1
 fi
+
+# git quiltimport, as stable-queue's tooling uses it, on a fresh branch.
+git -C "$wt" reset -q --hard base
+git -C "$wt" clean -qfdx
+if out=$(cd "$wt" && GIT_AUTHOR_NAME=x GIT_AUTHOR_EMAIL=x@localhost \
+	git -c user.name="vmalloc-series pipeline" -c user.email=pipeline@localhost \
+	quiltimport --patches "$(dirname "$series")/patches" --series "$series" 2>&1) &&
+	[ "$(git -C "$wt" rev-parse "HEAD^{tree}")" = "$(git -C "$tree" rev-parse "$top^{tree}")" ]; then
+	echo "ok 2 $qname"
+else
+	echo "not ok 2 $qname"
+	tail -n 5 <<<"$out" | sed 's/^/# /'
+	rc=1
+fi
+exit $rc

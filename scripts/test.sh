@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: the project's tests ("make test", run by CI). Runs the tooling
-# tests, lint, the quilt path and the CI tier of the main job (base and top
-# of the series for BASE), then prints one summary line over all of them.
+# tests, lint, the quilt and quiltimport paths of every series and the CI
+# tier of the main job (steps 0, 0+tests and top of the series for BASE),
+# then prints one summary line over all of them.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -30,7 +31,9 @@ part() {
 "$TOP/scripts/fetch-base.sh" "$BASE"
 part tooling "$TOP/testing/tooling/run.sh"
 part lint "$TOP/scripts/lint.sh"
-part quilt "$TOP/scripts/quilt-check.sh" "$BASE"
+for b in 7.3 7.2 6.12; do
+	part "quilt-$b" "$TOP/scripts/quilt-check.sh" "$b"
+done
 
 # The pipeline's report ends with its own "N passed, N failed, N skipped".
 log "test: pipeline (BASE=$BASE, STEPS=ends)"
