@@ -105,6 +105,18 @@ t_missing_busybox() {
 	! BUSYBOX=/nonexistent/busybox "$S/mkinitramfs.sh" "$tmp" "$tmp" "$tmp/i.cpio" 2>"$tmp/err" &&
 		grep -q "apt-get install busybox-static" "$tmp/err"
 }
+t_hung_guest_is_bounded() {
+	[ -d "$TOP/.cache/trees/7.3/.git" ] || { echo "SKIP base 7.3 not fetched yet"; return 2; }
+	mkdir -p "$tmp/art" "$tmp/fakebin"
+	printf '#!/bin/sh\nsleep 300\n' >"$tmp/fakebin/qemu-hang"
+	chmod +x "$tmp/fakebin/qemu-hang"
+	local s e
+	s=$(date +%s)
+	QEMU=$tmp/fakebin/qemu-hang ACCEL=tcg BOOT_TIMEOUT=3 \
+		"$S/boot.sh" "$tmp/art" "$TOP/.cache/trees/7.3" "$tmp/hang" x/y 2>"$tmp/err" || return 1
+	e=$(date +%s)
+	grep -qx 'timeout 3' "$tmp/hang/boot.status" && [ $((e - s)) -lt 30 ]
+}
 t_scanlog_flags_splats() {
 	printf '[ 1.0] ok\n[ 2.0] WARNING: CPU: 1 PID: 9 at mm/vmalloc.c:1\n[ 3.0] workqueue: drain_vmap_area_work hogged CPU for >1000us 4 times, consider switching to WQ_UNBOUND\n' >"$tmp/c.log"
 	local r
@@ -149,7 +161,7 @@ t_fetch_reuses_cache() {
 
 cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
 	t_dirty_kdir_refused t_patch_not_applying t_missing_series_file
-	t_empty_series t_quilt_push t_missing_qemu t_missing_busybox
+	t_empty_series t_quilt_push t_missing_qemu t_missing_busybox t_hung_guest_is_bounded
 	t_scanlog_flags_splats t_ktap_missing_result_fails
 	t_report_xfail_and_xpass t_fetch_reuses_cache)
 
