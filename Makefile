@@ -2,6 +2,9 @@
 #
 #   make            main job: fetch base, apply, build + boot + test every step
 #   make test       the project's tests (what CI runs)
+#   other targets:  deps fetch apply export cover-letter send kselftest-tar
+#                   validate-all check-series quilt-check lint selftest
+#                   report clean distclean (see README)
 #
 # Variables (make VAR=value):
 #   BASE=7.3|7.2|6.12   kernel base from Debian's linux-source-X.Y (default 7.3)
