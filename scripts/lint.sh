@@ -28,6 +28,10 @@ mapfile -t sh_scripts < <(grep -rlE '^#!/bin/sh' testing)
 check "shellcheck bash scripts (${#bash_scripts[@]})" shellcheck -x -P scripts "${bash_scripts[@]}"
 check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -s sh "${sh_scripts[@]}"
 
+# Commit messages must carry measured evidence, not the placeholder.
+no_placeholder() { ! grep -l "EVIDENCE-PLACEHOLDER" "$TOP"/patches/*.patch "$TOP"/stable/*/patches/*.patch; }
+check "no evidence placeholder left in patches" no_placeholder
+
 # Each series is checked with the checkpatch.pl of the tree it targets:
 # a stable backport must follow that tree's APIs, not mainline's.
 for s in "$TOP/series" "$TOP"/stable/*/series; do
