@@ -11,7 +11,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 tree=${1:?usage: fetch-sparse.sh TREE}
-valid() { [ "$("$tree/scripts/checker-valid.sh" "$1" -m64 2>/dev/null)" = 1 ]; }
+# Trees older than scripts/checker-valid.sh (6.12) take any sparse.
+valid() {
+	if [ -x "$tree/scripts/checker-valid.sh" ]; then
+		[ "$("$tree/scripts/checker-valid.sh" "$1" -m64 2>/dev/null)" = 1 ]
+	else
+		"$1" --version >/dev/null 2>&1
+	fi
+}
 
 if command -v sparse >/dev/null 2>&1 && valid sparse; then
 	command -v sparse
