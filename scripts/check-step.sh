@@ -78,8 +78,10 @@ for cfg in $CHECK_CONFIGS; do
 		echo "error: sparse was rejected by the tree's checker-valid.sh" >>"$out/check.log"
 	fi
 	n=$(grep -cE '(warning|error):' "$out/check.log" || true)
-	echo "$cfg $n" >>"$dir/check.counts"
-	p=$(awk -v c="$cfg" '$1 == c {print $2}' "$prev/check.counts" 2>/dev/null || true)
+	# Counts are only compared between steps checked the same way.
+	key=$cfg${sparse_args:+-sparse}
+	echo "$key $n" >>"$dir/check.counts"
+	p=$(awk -v c="$key" '$1 == c {print $2}' "$prev/check.counts" 2>/dev/null || true)
 	name="W=1${sparse_args:+ + sparse}, $cfg"
 	if [ "$rc" != 0 ]; then
 		printf '%s\tfail\tbuild failed:\\n%s\n' "$name" \
