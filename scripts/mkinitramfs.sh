@@ -24,16 +24,22 @@ cp "$BUSYBOX" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 cp "$TOP/testing/guest/init" "$root/init"
 [ -d "$art/root/lib/modules" ] && cp -a "$art/root/lib/modules" "$root/lib/"
-ks=$(git -C "$tree" rev-parse --show-toplevel)/tools/testing/selftests/kselftest
-cp "$ks/runner.sh" "$ks/ktap_helpers.sh" "$root/kselftest/kselftest/"
+# Files from the kernel tree are taken from the step's own commit (recorded
+# in the artifact), not from whatever the working tree has checked out.
+commit=$(cut -d' ' -f1 "$art/commit" 2>/dev/null || git -C "$tree" rev-parse HEAD)
+st=tools/testing/selftests
+for f in runner.sh ktap_helpers.sh; do
+	git -C "$tree" show "$commit:$st/kselftest/$f" >"$root/kselftest/kselftest/$f"
+done
 cp -a "$TOP/testing/selftests/." "$root/kselftest/"
 # Tests that the series adds to the kernel tree itself (TESTS entries that
-# are not in testing/selftests) come from this step's tree, when present.
+# are not in testing/selftests) come from the step's commit, when present.
 for t in ${TESTS//,/ }; do
-	src=$tree/tools/testing/selftests/$t
-	if [ ! -e "$TOP/testing/selftests/$t" ] && [ -e "$src" ]; then
+	if [ ! -e "$TOP/testing/selftests/$t" ] &&
+		git -C "$tree" cat-file -e "$commit:$st/$t" 2>/dev/null; then
 		mkdir -p "$root/kselftest/${t%/*}"
-		cp "$src" "$root/kselftest/$t"
+		git -C "$tree" show "$commit:$st/$t" >"$root/kselftest/$t"
+		chmod +x "$root/kselftest/$t"
 	fi
 done
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) >"$out"
