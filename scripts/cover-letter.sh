@@ -25,16 +25,23 @@ git -C "$tree" diff --stat=72 base "$top" >"$gen/diffstat"
 } >"$gen/base"
 
 # Results: each test of the latest report, at the base and at the top.
-rep=$CACHE/reports/latest-$BASE
-if [ -f "$rep/meta" ]; then
+# REPORT=<run dir> picks another run than the latest one.
+rep=$(readlink -f "${REPORT:-$CACHE/reports/latest-$BASE}" || true)
+if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 	first=$rep/step-0/results.tsv
 	last=$(find "$rep" -maxdepth 1 -name 'step-*' | sort -t- -k2,2n -k2 | tail -n 1)/results.tsv
 	{
-		echo "Measured by the harness ($(basename "$(readlink -f "$rep")"), $(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), QEMU $(cat "$rep/step-0/accel" 2>/dev/null || echo ?)):"
-		printf '  %-36s %-8s %s\n' "result" "base" "series"
+		echo "Measured by the harness ($(basename "$rep"), $(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), QEMU $(cat "$rep/step-0/accel" 2>/dev/null || echo ?)):"
+		tests=$rep/step-0+tests/results.tsv
+		[ -f "$tests" ] || tests=/dev/null
+		printf '  %-40s %-6s %-11s %s\n' "result" "base" "base+tests" "series"
 		while IFS=$'\t' read -r name st _; do
-			printf '  %-36s %-8s %s\n' "$name" "$st" "$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$last")"
+			printf '  %-40s %-6s %-11s %s\n' "$name" "$st" \
+				"$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$tests")" \
+				"$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$last")"
 		done <"$first"
+		echo "  (base+tests: the base with only the test patches of the series; a"
+		echo "   fail there is a test of fixed behaviour failing on unfixed code)"
 		hb=$(sed -n 's/.*hog_reports .*total=\([0-9]*\).*/\1/p' "$rep/step-0/ktap.log" | head -n 1)
 		ht=$(sed -n 's/.*hog_reports .*total=\([0-9]*\).*/\1/p' "$(dirname "$last")/ktap.log" | head -n 1)
 		echo "  drain hog reports under the same stress: base ${hb:-?}, series ${ht:-?}"
