@@ -27,15 +27,11 @@ work=$CACHE/send/$BASE
 rm -rf "$work"
 mkdir -p "$(dirname "$work")"
 git clone -q --shared "$tree" "$work/tree"
-w=(git -C "$work/tree" -c user.name="$name" -c user.email="$email")
-"${w[@]}" checkout -q -b "vmalloc-series-$BASE" base
-while read -r p; do
-	"${w[@]}" am -q "$p"
-done < <(series_patches "$series")
-cp "$TOP/.b4-config" "$TOP/.b4-cover-template" "$work/tree/"
 git -C "$work/tree" config user.name "$name"
 git -C "$work/tree" config user.email "$email"
 git -C "$work/tree" config sendemail.smtpserver localhost
+"$TOP/scripts/apply.sh" "$work/tree" "$series" "vmalloc-series-$BASE" base >/dev/null
+cp "$TOP/.b4-config" "$TOP/.b4-cover-template" "$work/tree/"
 
 cd "$work/tree"
 b4 prep -e base >/dev/null 2>&1
