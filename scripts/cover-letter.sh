@@ -12,6 +12,7 @@ BASE=${BASE:-7.3}
 series=$(series_file "$BASE")
 cover=$(dirname "$series")/cover-letter.txt
 tree=$(tree_dir "$BASE")
+lock_base "$BASE"
 "$TOP/scripts/fetch-base.sh" "$BASE"
 top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base | tail -n 1)
 

@@ -11,6 +11,7 @@ set -euo pipefail
 BASE=${1:?usage: kselftest-tar.sh BASE OUT.tar.gz}
 out=${2:?usage: kselftest-tar.sh BASE OUT.tar.gz}
 tree=$(tree_dir "$BASE")
+lock_base "$BASE"
 "$TOP/scripts/fetch-base.sh" "$BASE"
 top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$(series_file "$BASE")" series base | tail -n 1)
 

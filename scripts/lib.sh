@@ -43,6 +43,18 @@ base_field() {
 
 tree_dir() { echo "$CACHE/trees/$1"; }
 
+# lock_base BASE: hold an exclusive lock on the cached tree of BASE until
+# the calling script exits, so that two jobs (a run and "make send", say)
+# never check out different commits under each other. Waits if busy.
+lock_base() {
+	mkdir -p "$CACHE/trees"
+	exec 9>"$CACHE/trees/$1.lock"
+	if ! flock -n 9; then
+		log "waiting for another job on base $1 to finish"
+		flock 9
+	fi
+}
+
 # The exact Debian package version of a fetched base, recorded at fetch time.
 base_version() {
 	local f

@@ -11,6 +11,7 @@ BASE=${1:?usage: quilt-check.sh BASE}
 need_tool quilt quilt
 series=$(series_file "$BASE")
 tree=$(tree_dir "$BASE")
+lock_base "$BASE"
 "$TOP/scripts/fetch-base.sh" "$BASE"
 
 echo "KTAP version 1"

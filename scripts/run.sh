@@ -12,6 +12,7 @@ set -euo pipefail
 BASE=${BASE:-7.3}
 base_field "$BASE" 2 >/dev/null
 series=$(series_file "$BASE")
+lock_base "$BASE"
 "$TOP/scripts/fetch-base.sh" "$BASE"
 tree=$(tree_dir "$BASE")
 

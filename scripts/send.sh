@@ -16,6 +16,7 @@ BASE=${1:?usage: send.sh BASE}
 need_tool b4 b4
 series=$(series_file "$BASE")
 tree=$(tree_dir "$BASE")
+lock_base "$BASE"
 "$TOP/scripts/fetch-base.sh" "$BASE"
 name=$(git -C "$TOP" config user.name || true)
 email=$(git -C "$TOP" config user.email || true)

@@ -117,6 +117,16 @@ t_hung_guest_is_bounded() {
 	e=$(date +%s)
 	grep -qx 'timeout 3' "$tmp/hang/boot.status" && [ $((e - s)) -lt 30 ]
 }
+t_base_lock_serialises_jobs() {
+	local s e
+	CACHE=$tmp/lock bash -c '. "$1/lib.sh"; lock_base 7.3; sleep 3' _ "$S" &
+	sleep 1
+	s=$(date +%s)
+	CACHE=$tmp/lock bash -c '. "$1/lib.sh"; lock_base 7.3' _ "$S" 2>"$tmp/err"
+	e=$(date +%s)
+	wait
+	grep -q "waiting for another job on base 7.3" "$tmp/err" && [ $((e - s)) -ge 1 ]
+}
 t_scanlog_flags_splats() {
 	printf '[ 1.0] ok\n[ 2.0] WARNING: CPU: 1 PID: 9 at mm/vmalloc.c:1\n[ 3.0] workqueue: drain_vmap_area_work hogged CPU for >1000us 4 times, consider switching to WQ_UNBOUND\n' >"$tmp/c.log"
 	local r
@@ -162,6 +172,7 @@ t_fetch_reuses_cache() {
 cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
 	t_dirty_kdir_refused t_patch_not_applying t_missing_series_file
 	t_empty_series t_quilt_push t_missing_qemu t_missing_busybox t_hung_guest_is_bounded
+	t_base_lock_serialises_jobs
 	t_scanlog_flags_splats t_ktap_missing_result_fails
 	t_report_xfail_and_xpass t_fetch_reuses_cache)
 
