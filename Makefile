@@ -2,6 +2,9 @@
 #
 #   make            main job: fetch base, apply, build + boot + test every step
 #   make test       the project's tests (what CI runs)
+#   make bench      same-run A/B benchmark of base vs series (README)
+#   make torture    reliability runs: hotplug, memory pressure, fault
+#                   injection + kmemleak (and KASAN rows after KASAN=1)
 #   other targets:  deps fetch apply export cover-letter send kselftest-tar
 #                   validate-all check-series quilt-check lint selftest
 #                   report clean distclean (see README)
@@ -10,10 +13,13 @@
 #   BASE=7.3|7.2|6.12   kernel base from Debian's linux-source-X.Y (default 7.3)
 #   STEPS=all|ends      every step of the series, or only the base and the top
 #   KASAN=1             build the KASAN (KASAN_VMALLOC) variant
+#   VARIANT=...         lockdep (default), kasan or torture (configs/)
 #   SMP=N MEM=SIZE      guest vCPUs (default 2) and memory (default 2G)
 #   ACCEL=auto|tcg|kvm  auto = KVM only if a bounded probe boots, else TCG
 #   KDIR=/path          your own clean kernel git tree, for "make apply"
 #   CACHE=/path         where trees, builds and reports go (default ./.cache)
+#   BENCH_BOOTS=N       boots per kernel for make bench (default 3)
+#   TORTURE_BOOTS=N     boots per kernel for make torture (default 2)
 
 #   TESTS=dir/test,...  in-guest kselftests (default in scripts/lib.sh)
 #   CMDLINE="..."       guest kernel command line additions (scripts/lib.sh)
@@ -22,11 +28,11 @@
 
 BASE  ?= 7.3
 BRANCH ?= vmalloc-series
-export BASE STEPS KASAN SMP MEM ACCEL TESTS CACHE CMDLINE
+export BASE STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE BENCH_BOOTS TORTURE_BOOTS
 
 SERIES = $(CURDIR)/$(if $(wildcard stable/$(BASE)/series),stable/$(BASE)/series,series)
 
-.PHONY: all run deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check selftest lint test ci report clean distclean help
+.PHONY: all run bench torture deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check selftest lint test ci report clean distclean help
 .DEFAULT_GOAL := all
 
 all: run
@@ -67,6 +73,21 @@ cover-letter: fetch
 
 run: deps
 	scripts/run.sh
+
+# Base (step 0) and top of the series booted BENCH_BOOTS times each, in
+# alternating order, under the same stress: hog reports, per-CPU work
+# latency, drain durations, test_vmalloc throughput. Writes bench.json,
+# bench.md and latency-cdf.png to $(CACHE)/bench/latest-$(BASE)/.
+bench: deps
+	scripts/bench.sh
+
+# Base (step 0+tests) and top of the series, TORTURE_BOOTS boots each with
+# the torture config (fault injection, kmemleak) in a 256 MiB guest: CPU
+# hotplug churn, memory pressure, fault injection; writes reliability.md
+# and reliability.json to $(CACHE)/torture/latest-$(BASE)/. Run
+# "make KASAN=1 STEPS=ends" first to get the KASAN rows in the table.
+torture: deps
+	scripts/torture.sh
 
 # Every base and its series (mainline on 7.3, stable/7.2, stable/6.12),
 # every step built, booted, tested and checked.

@@ -52,5 +52,8 @@ for p in "${patches[@]}"; do
 		git -C "$tree" branch -q -D "$branch"
 		die "patch $(basename "$p") does not apply to $(git -C "$tree" log -1 --format=%h "$startc"): $(grep -m1 -E 'error|patch failed|conflict' <<<"$err" || head -n1 <<<"$err")"
 	fi
+	# An applied patch can still have made git am warn (whitespace errors,
+	# say): pass that on as git am itself would show it.
+	[ -z "$err" ] || printf 'patch %s: git am says:\n%s\n' "$(basename "$p")" "$err" >&2
 	git -C "$tree" rev-parse HEAD
 done

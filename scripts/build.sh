@@ -13,15 +13,18 @@ COMMIT=${2:?usage: build.sh BASE COMMIT}
 ARCH=${ARCH:-x86_64}
 tree=$(tree_dir "$BASE")
 
-frags=("$TOP/configs/qemu-x86_64.config" "$TOP/configs/debug.config" "$TOP/configs/test.config")
-variant=lockdep
-if [ "$KASAN" = 1 ]; then
-	frags+=("$TOP/configs/kasan.config")
-	variant=kasan
-fi
+variant=$VARIANT
+read -ra frags <<<"$(variant_frags "$variant")"
+frags=("${frags[@]/#/$TOP/configs/}")
+# Out-of-tree modules built against every step (the benchmark's probe).
+extmods=("$TOP"/testing/bench/*/Kbuild)
+extmods=("${extmods[@]%/Kbuild}")
 
 treeid=$(git -C "$tree" rev-parse "$COMMIT^{tree}")
-cfgid=$(cat "${frags[@]}" | sha1sum | cut -c1-12)
+cfgid=$({
+	cat "${frags[@]}"
+	find "${extmods[@]}" -type f -print0 | sort -z | xargs -0 cat
+} | sha1sum | cut -c1-12)
 art=$CACHE/artifacts/$BASE/$variant-${treeid:0:12}-$cfgid
 if [ -f "$art/done" ]; then
 	log "build $BASE $variant ${COMMIT:0:12}: cached ($art)"
@@ -40,9 +43,7 @@ mkdir -p "$out"
 git -C "$tree" checkout -q --detach "$COMMIT"
 
 log "build $BASE $variant ${COMMIT:0:12}: configuring"
-make -s -C "$tree" O="$out" ARCH="$ARCH" tinyconfig >/dev/null
-"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >"$out/merge.log" 2>&1
-make -s -C "$tree" O="$out" ARCH="$ARCH" olddefconfig >/dev/null
+configure "$tree" "$out" "$ARCH" "" "${frags[@]}"
 
 # A fragment option that did not survive olddefconfig means a missing
 # dependency: fail loudly instead of testing something else. Options that
@@ -67,6 +68,16 @@ fi
 rm -rf "$art"
 mkdir -p "$art"
 make -s -C "$tree" O="$out" ARCH="$ARCH" INSTALL_MOD_PATH="$art/root" INSTALL_MOD_STRIP=1 modules_install >/dev/null
+for src in "${extmods[@]}"; do
+	m=$out/extmod/$(basename "$src")
+	rm -rf "$m"
+	mkdir -p "$m"
+	cp "$src"/* "$m/"
+	make -C "$tree" O="$out" ARCH="$ARCH" M="$m" modules >>"$out/build.log" 2>&1 ||
+		die "out-of-tree module $(basename "$src") failed to build for $BASE (log: $out/build.log)"
+	make -s -C "$tree" O="$out" ARCH="$ARCH" M="$m" INSTALL_MOD_PATH="$art/root" \
+		INSTALL_MOD_STRIP=1 modules_install >/dev/null
+done
 cp "$out/arch/x86/boot/bzImage" "$out/.config" "$art/"
 grep -cE '(warning|error):' "$out/build.log" >"$art/warnings" || true
 git -C "$tree" log -1 --format='%H %s' "$COMMIT" >"$art/commit"

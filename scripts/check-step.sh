@@ -16,6 +16,15 @@ prev=${3:-}
 dir=${4:?}
 CHECK_CONFIGS=${CHECK_CONFIGS:-x86_64 i386 arm64 nosmp kasan}
 tree=$(tree_dir "$BASE")
+# Tools first: a missing cross compiler or an unknown config stops the step
+# before the tree is checked out or anything is configured and built.
+for cfg in $CHECK_CONFIGS; do
+	case "$cfg" in
+	x86_64 | kasan | i386 | nosmp) ;;
+	arm64) need_tool aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ;;
+	*) die "unknown check config '$cfg'" ;;
+	esac
+done
 : >"$dir/check.counts"
 
 git -C "$tree" checkout -q --detach "$COMMIT"
@@ -54,23 +63,15 @@ mapfile -t objs < <(
 )
 
 for cfg in $CHECK_CONFIGS; do
-	arch=x86_64 cross='' frags=()
+	arch=x86_64 cross=''
 	case "$cfg" in
-	x86_64) frags=(qemu-x86_64.config debug.config test.config) ;;
-	kasan) frags=(qemu-x86_64.config debug.config test.config kasan.config) ;;
-	i386) arch=i386 frags=(check/i386.config) ;;
-	arm64) arch=arm64 cross=aarch64-linux-gnu- frags=(check/arm64.config)
-		need_tool aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ;;
-	nosmp) frags=(check/nosmp.config) ;;
-	*) die "unknown check config '$cfg'" ;;
+	i386) arch=i386 ;;
+	arm64) arch=arm64 cross=aarch64-linux-gnu- ;;
 	esac
+	read -ra frags <<<"$(variant_frags "$cfg")"
 	out=$CACHE/check/$BASE-$cfg
-	mkdir -p "$out"
 	mk=(make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross")
-	"${mk[@]}" tinyconfig >/dev/null 2>&1
-	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
-		"${frags[@]/#/$TOP/configs/}" >/dev/null 2>&1
-	"${mk[@]}" olddefconfig >/dev/null 2>&1
+	configure "$tree" "$out" "$arch" "$cross" "${frags[@]/#/$TOP/configs/}"
 	rc=0
 	"${mk[@]}" -j"$(nproc)" W=1 "${sparse_args[@]}" "${objs[@]}" >"$out/check.log" 2>&1 || rc=$?
 	if grep -q 'specified, but .* is not available or not up to date' "$out/check.log"; then

@@ -2,7 +2,7 @@
 # cover-letter.sh: regenerate the generated parts of cover-letter.txt (the
 # lines between "==== generated: NAME ====" and "==== end: NAME ====") from the
 # series applied to the cached base tree and from the latest report:
-# shortlog, diffstat, results table and base information. For BASE=7.2 or
+# shortlog, diffstat, results table, benchmark tables and base information. For BASE=7.2 or
 # 6.12 the stable series' own stable/X.Y/cover-letter.txt is updated.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -49,6 +49,18 @@ if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 	} >"$gen/results"
 else
 	echo "(no report yet: run make)" >"$gen/results"
+fi
+
+# Benchmark tables of the latest "make bench" (BENCH=<bench dir> for another).
+bench=$(readlink -f "${BENCH:-$CACHE/bench/latest-$BASE}" || true)
+if [ -n "$bench" ] && [ -f "$bench/bench.md" ]; then
+	{
+		echo "Measured by make bench ($(basename "$bench")):"
+		echo
+		cat "$bench/bench.md"
+	} >"$gen/bench"
+else
+	echo "(no benchmark yet: run make bench)" >"$gen/bench"
 fi
 
 # Replace each generated block in place.

@@ -11,7 +11,10 @@ pkg=$(base_field "$BASE" 2)
 pin=$(base_field "$BASE" 3)
 tree=$(tree_dir "$BASE")
 
-if [ -f "$tree.version" ] && git -C "$tree" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
+# The tree must have its own git: "git -C" would also find the tag of an
+# enclosing repository (the default CACHE is inside the project checkout).
+if [ -f "$tree.version" ] && [ -d "$tree/.git" ] &&
+	git -C "$tree" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
 	log "base $BASE: reusing $tree ($pkg $(cat "$tree.version"))"
 	exit 0
 fi
@@ -33,8 +36,14 @@ else
 	log "WARNING: pinned $pkg $pin has left the archive; using newest $ver instead"
 fi
 
+# deb_ok DEB: the whole .deb reads back and holds the source tarball. An
+# interrupted download keeps its control part, so "dpkg-deb --info" passes.
+deb_ok() {
+	dpkg-deb --fsys-tarfile "$1" 2>/dev/null | tar -t "./usr/src/$pkg.tar.xz" >/dev/null 2>&1
+}
+
 deb=$CACHE/debs/${pkg}_${ver}_all.deb
-if [ ! -s "$deb" ] || ! dpkg-deb --info "$deb" >/dev/null 2>&1; then
+if ! deb_ok "$deb"; then
 	log "base $BASE: downloading $pkg $ver"
 	rm -f "$deb"
 	mkdir -p "$CACHE/debs"
@@ -44,12 +53,13 @@ if [ ! -s "$deb" ] || ! dpkg-deb --info "$deb" >/dev/null 2>&1; then
 	f=$(find "$CACHE/debs" -maxdepth 1 -name "${pkg}_*.deb" -newer "$CACHE/apt/lists" | head -n 1)
 	[ -n "$f" ] || die "download of $pkg=$ver produced no .deb"
 	[ "$f" = "$deb" ] || mv -f "$f" "$deb"
+	deb_ok "$deb" || die "download of $pkg=$ver produced a broken $deb"
 fi
 
 # Extract into a scratch directory and move it in place only when complete,
 # so an interrupted run never leaves a half-extracted tree behind.
 tmp=$tree.tmp
-rm -rf "$tmp" "$tree"
+rm -rf "$tmp" "$tree" "$tree.version"
 mkdir -p "$tmp"
 log "base $BASE: extracting"
 dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./usr/src/$pkg.tar.xz"

@@ -16,7 +16,13 @@ TESTS=${TESTS:-vmalloc/drain_hog.sh,vmalloc/drain_placement.sh,vmalloc/vmalloc_k
 # Explicit thresholds: under emulation the workqueue code would otherwise
 # auto-scale the CPU-intensive threshold up to 1 s and hide the reports.
 CMDLINE=${CMDLINE:-workqueue.cpu_intensive_thresh_us=1000 workqueue.cpu_intensive_warning_thresh=1}
-export CACHE SMP MEM ACCEL KASAN STEPS CHECKS BOOT TESTS CMDLINE
+# Build variant: lockdep (default), kasan (KASAN=1 is short for
+# VARIANT=kasan) or torture (fault injection + kmemleak, "make torture").
+if [ -z "${VARIANT:-}" ]; then
+	VARIANT=lockdep
+	if [ "$KASAN" = 1 ]; then VARIANT=kasan; fi
+fi
+export CACHE SMP MEM ACCEL KASAN VARIANT STEPS CHECKS BOOT TESTS CMDLINE
 
 die() {
 	echo "error: $*" >&2
@@ -33,12 +39,40 @@ need_tool() {
 		die "missing tool '$1'; install it with: apt-get install $2 (or run: make deps)"
 }
 
-# base_field <BASE> <column>: look up configs/bases (2=package 3=version 4=suite).
+# The pinned bases; BASES_FILE=... points the scripts at another list
+# (the tooling tests use a fake base).
+BASES_FILE=${BASES_FILE:-$TOP/configs/bases}
+
+# base_field <BASE> <column>: look up $BASES_FILE (2=package 3=version 4=suite).
 base_field() {
 	local base=$1 col=$2 line
-	line=$(awk -v b="$base" '$1 == b' "$TOP/configs/bases")
-	[ -n "$line" ] || die "unknown BASE '$base'; known: $(awk '!/^#/ && NF {printf "%s ", $1}' "$TOP/configs/bases")"
+	line=$(awk -v b="$base" '$1 == b' "$BASES_FILE")
+	[ -n "$line" ] || die "unknown BASE '$base'; known: $(awk '!/^#/ && NF {printf "%s ", $1}' "$BASES_FILE")"
 	awk -v c="$col" '{print $c}' <<<"$line"
+}
+
+# variant_frags VARIANT: the Kconfig fragments (relative to configs/) of a
+# build variant: the booted ones (lockdep, kasan) and the compile-only
+# check configs of scripts/check-step.sh (i386, arm64, nosmp).
+variant_frags() {
+	case "$1" in
+	lockdep | x86_64) echo qemu-x86_64.config debug.config test.config ;;
+	kasan) echo qemu-x86_64.config debug.config test.config kasan.config ;;
+	torture) echo qemu-x86_64.config debug.config test.config torture.config ;;
+	i386 | arm64 | nosmp) echo "check/$1.config" ;;
+	*) die "unknown build variant '$1'" ;;
+	esac
+}
+
+# configure TREE OUT ARCH CROSS_COMPILE FRAGMENT...: the one Kconfig step of
+# the harness: tinyconfig, the fragments merged on top, olddefconfig.
+configure() {
+	local tree=$1 out=$2 arch=$3 cross=$4
+	shift 4
+	mkdir -p "$out"
+	make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" tinyconfig >/dev/null 2>&1
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$@" >"$out/merge.log" 2>&1
+	make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" olddefconfig >/dev/null 2>&1
 }
 
 tree_dir() { echo "$CACHE/trees/$1"; }
@@ -80,6 +114,25 @@ series_patches() {
 	awk '!/^[[:space:]]*(#|$)/ {print $1}' "$1" | while read -r p; do
 		echo "$dir/$p"
 	done
+}
+
+# apply_tests_only TREE SERIES: the "0+tests" step. Apply only the series'
+# test patches (listed in testing/test-patches without their NNNN- prefix,
+# so one entry covers the mainline and the stable copies of a test) onto a
+# fresh branch "tests-only" of TREE; prints the commits like apply.sh.
+apply_tests_only() {
+	local list rc=0
+	list=$(mktemp)
+	series_patches "$2" | while read -r p; do
+		p=${p##*/}
+		if grep -qxF "${p#[0-9][0-9][0-9][0-9]-}" "$TOP/testing/test-patches"; then
+			echo "$p"
+		fi
+	done >"$list"
+	FORCE_BRANCH=1 PATCH_DIR="$(dirname "$2")/patches" \
+		"$TOP/scripts/apply.sh" "$1" "$list" tests-only base || rc=$?
+	rm -f "$list"
+	return "$rc"
 }
 
 # apt_private ARGS...: run apt-get with the project's private apt

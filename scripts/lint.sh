@@ -23,8 +23,20 @@ check() { # check NAME CMD...: run CMD, record ok/not ok with its output
 }
 
 cd "$TOP"
-mapfile -t bash_scripts < <(grep -rlE '^#!/usr/bin/env bash' scripts testing .ci)
-mapfile -t sh_scripts < <(grep -rlE '^#!/bin/sh' testing)
+# By the first line only (test scripts write other scripts in heredocs).
+first_line_is() { # first_line_is SHEBANG DIR...
+	local f shebang
+	local -a files
+	shebang=$1
+	shift
+	mapfile -t files < <(find "$@" -type f | sort)
+	for f in "${files[@]}"; do
+		[ "$(head -n 1 "$f")" = "$shebang" ] && echo "$f"
+	done
+	return 0
+}
+mapfile -t bash_scripts < <(first_line_is '#!/usr/bin/env bash' scripts testing .ci)
+mapfile -t sh_scripts < <(first_line_is '#!/bin/sh' testing)
 check "shellcheck bash scripts (${#bash_scripts[@]})" shellcheck -x -P scripts "${bash_scripts[@]}"
 check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -s sh "${sh_scripts[@]}"
 
@@ -45,6 +57,17 @@ for s in "$TOP/series" "$TOP"/stable/*/series; do
 			perl "$cp" --strict --no-tree --quiet --show-types --ignore "$CHECKPATCH_IGNORE" "$p"
 	done < <(series_patches "$s")
 done
+
+# The benchmark's out-of-tree probe module: kernel style, except the
+# version check it needs to build on every base (6.12 lacks hrtimer_setup).
+for m in "$TOP"/testing/*/*/*.c; do
+	check "checkpatch --strict ${m#"$TOP"/}" perl "$(tree_dir 7.3)/scripts/checkpatch.pl" \
+		--strict --no-tree --quiet --show-types -f \
+		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON "$m"
+done
+# Host-side report scripts must at least compile.
+check "python3 parses scripts/*.py" python3 -c \
+	'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' "$TOP"/scripts/*.py
 
 echo "KTAP version 1"
 echo "1..${#results[@]}"

@@ -32,6 +32,13 @@ for f in runner.sh ktap_helpers.sh; do
 	git -C "$tree" show "$commit:$st/kselftest/$f" >"$root/kselftest/kselftest/$f"
 done
 cp -a "$TOP/testing/selftests/." "$root/kselftest/"
+# The guest sides of "make bench" and "make torture" run like tests:
+# testing/NAME/guest/X.sh is TESTS=NAME/X.sh.
+for g in "$TOP"/testing/*/guest/; do
+	n=$(basename "${g%/guest/}")
+	mkdir -p "$root/kselftest/$n"
+	cp -a "$g." "$root/kselftest/$n/"
+done
 # Tests that the series adds to the kernel tree itself (TESTS entries that
 # are not in testing/selftests) come from the step's commit, when present.
 for t in ${TESTS//,/ }; do

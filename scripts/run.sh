@@ -19,6 +19,7 @@ tree=$(tree_dir "$BASE")
 run=$CACHE/reports/$BASE-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$run"
 ln -sfn "$(basename "$run")" "$CACHE/reports/latest-$BASE"
+ln -sfn "$(basename "$run")" "$CACHE/reports/latest-$BASE-$VARIANT"
 
 mapfile -t commits < <(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base)
 last=$((${#commits[@]} - 1))
@@ -26,7 +27,7 @@ last=$((${#commits[@]} - 1))
 	echo "base=$BASE"
 	echo "package=$(base_field "$BASE" 2) $(base_version "$BASE")"
 	echo "series=${series#"$TOP"/}"
-	echo "variant=$([ "${KASAN:-0}" = 1 ] && echo kasan || echo lockdep)"
+	echo "variant=$VARIANT"
 	echo "cmdline=${CMDLINE:-}"
 } >"$run/meta"
 
@@ -75,16 +76,7 @@ do_step() {
 # Step "0+tests": the base with only the series' test patches (listed in
 # testing/test-patches) applied, so that tests for fixed behaviour can be
 # seen failing on the unfixed code without breaking bisection of the series.
-tests_only=$(mktemp)
-trap 'rm -f "$tests_only"' EXIT
-# testing/test-patches names patches without their NNNN- prefix, so that
-# one entry covers the mainline and the stable copies of a test.
-series_patches "$series" | while read -r p; do
-	p=${p##*/}
-	grep -qxF "${p#[0-9][0-9][0-9][0-9]-}" "$TOP/testing/test-patches" && echo "$p"
-done >"$tests_only" || true
-mapfile -t tcommits < <(FORCE_BRANCH=1 PATCH_DIR="$(dirname "$series")/patches" \
-	"$TOP/scripts/apply.sh" "$tree" "$tests_only" tests-only base)
+mapfile -t tcommits < <(apply_tests_only "$tree" "$series")
 
 do_step 0 "${commits[0]}" "base $(base_field "$BASE" 2) $(base_version "$BASE")"
 if [ ${#tcommits[@]} -gt 1 ]; then

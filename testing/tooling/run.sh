@@ -36,10 +36,97 @@ mk_series() { # mk_series TREE OUTDIR
 	(cd "$2/patches" && ls) >"$2/series"
 }
 
+# A fake Debian base "0.1" for fetch-base.sh, without network: a bases
+# file, a small linux-source-0.1 .deb built with dpkg-deb, and apt-get /
+# apt-cache stubs (first on PATH) that "download" it and log every call in
+# CACHE.apt-log. FAKE_APT_FAIL=1 interrupts the download: half the file is
+# written and apt fails, as when the connection drops.
+FB_PKG=linux-source-0.1 FB_VER=0.1.1-1~fake1
+mk_fake_base() {
+	local d=$tmp/fakebase
+	[ -f "$d/good.deb" ] && return 0
+	rm -rf "$d"
+	mkdir -p "$d/pkg/DEBIAN" "$d/pkg/usr/src" "$d/src/$FB_PKG/mm" "$d/bin" || return 1
+	printf 'line %s\n' 1 2 3 4 5 6 7 8 >"$d/src/$FB_PKG/mm/vmalloc.c"
+	# Debian's tree ignores itself; the import must force-add it.
+	printf '/*\n' >"$d/src/$FB_PKG/.gitignore"
+	head -c 48000 /dev/urandom | base64 >"$d/src/$FB_PKG/filler"
+	tar -cJf "$d/pkg/usr/src/$FB_PKG.tar.xz" -C "$d/src" "$FB_PKG" || return 1
+	printf '%s\n' "Package: $FB_PKG" "Version: $FB_VER" "Architecture: all" \
+		"Maintainer: tooling test <tooling-test@localhost>" "Description: fake base" \
+		>"$d/pkg/DEBIAN/control"
+	dpkg-deb -Zxz --build "$d/pkg" "$d/good.deb" >/dev/null || return 1
+	printf '0.1\t%s\t%s\tfake\n' "$FB_PKG" "$FB_VER" >"$d/bases"
+	cat >"$d/bin/apt-get" <<'EOS'
+#!/bin/sh
+while [ $# -gt 0 ]; do
+	case $1 in
+	-o) shift 2 ;;
+	-*) shift ;;
+	*) break ;;
+	esac
+done
+echo "apt-get $*" >>"$FAKE_APT_LOG"
+case $1 in
+update) ;;
+download)
+	f=${2%%=*}_${2#*=}_all.deb
+	if [ "${FAKE_APT_FAIL:-0}" = 1 ]; then
+		head -c $(($(wc -c <"$FAKE_DEB") / 2)) "$FAKE_DEB" >"$f"
+		echo "E: Failed to fetch fake://$f  Connection reset by peer" >&2
+		exit 100
+	fi
+	cp "$FAKE_DEB" "$f" ;;
+*) exit 100 ;;
+esac
+EOS
+	cat >"$d/bin/apt-cache" <<'EOS'
+#!/bin/sh
+while [ $# -gt 0 ]; do
+	case $1 in
+	-o) shift 2 ;;
+	-*) shift ;;
+	*) break ;;
+	esac
+done
+echo "apt-cache $*" >>"$FAKE_APT_LOG"
+[ "$1" = madison ] || exit 100
+echo " $2 | $FAKE_APT_VERSION | fake://archive fake/main all Packages"
+EOS
+	chmod +x "$d/bin/apt-get" "$d/bin/apt-cache"
+}
+fetch_fake() { # fetch_fake CACHE [VAR=value...]: scripts/fetch-base.sh 0.1
+	local c=$1
+	shift
+	env PATH="$tmp/fakebase/bin:$PATH" BASES_FILE="$tmp/fakebase/bases" \
+		FAKE_DEB="$tmp/fakebase/good.deb" FAKE_APT_VERSION="$FB_VER" \
+		FAKE_APT_LOG="$c.apt-log" CACHE="$c" "$@" "$S/fetch-base.sh" 0.1
+}
+# fake_tree_ok CACHE: CACHE holds exactly the imported fake base: its own
+# git tree with tags base and debian/<version> on HEAD, the recorded
+# version, the files of the tarball and nothing else, no scratch directory.
+fake_tree_ok() {
+	local t=$1/trees/0.1
+	[ -d "$t/.git" ] && [ ! -e "$t.tmp" ] &&
+		[ "$(cat "$t.version")" = "$FB_VER" ] &&
+		[ "$(git -C "$t" rev-parse base)" = "$(git -C "$t" rev-parse HEAD)" ] &&
+		[ "$(git -C "$t" rev-parse "debian/${FB_VER//\~/_}")" = "$(git -C "$t" rev-parse HEAD)" ] &&
+		diff -r -q -x .git "$t" "$tmp/fakebase/src/$FB_PKG" &&
+		[ -z "$(git -C "$t" status --porcelain --ignored)" ]
+}
+fake_deb() { echo "$1/debs/${FB_PKG}_${FB_VER}_all.deb"; }
+downloads() { grep -c '^apt-get download ' "$1.apt-log" || true; }
+
 t_unknown_base() {
 	local out
 	! out=$(BASE=9.9 CACHE=$tmp/c "$S/run.sh" 2>&1) || return 1
-	grep -q "unknown BASE '9.9'" <<<"$out"
+	grep -q "unknown BASE '9.9'" <<<"$out" || return 1
+	# fetch-base.sh with another list of bases names the known ones and
+	# touches nothing.
+	mk_fake_base || return 1
+	! out=$(PATH=$tmp/fakebase/bin:$PATH BASES_FILE=$tmp/fakebase/bases CACHE=$tmp/c \
+		"$S/fetch-base.sh" 7.3 2>&1) &&
+		[ "$out" = "error: unknown BASE '7.3'; known: 0.1 " ] && [ ! -e "$tmp/c" ]
 }
 t_apply_clean_tree() {
 	mk_series "$tmp" "$tmp/s"
@@ -105,17 +192,75 @@ t_missing_busybox() {
 	! BUSYBOX=/nonexistent/busybox "$S/mkinitramfs.sh" "$tmp" "$tmp" "$tmp/i.cpio" 2>"$tmp/err" &&
 		grep -q "apt-get install busybox-static" "$tmp/err"
 }
+# A tiny tree with what mkinitramfs.sh takes from a kernel tree (the
+# kselftest runner), so that boot.sh runs up to QEMU without a real base.
+mk_kst_tree() {
+	[ -d "$tmp/kst/.git" ] && return 0
+	mk_tree "$tmp/kst"
+	mkdir -p "$tmp/kst/tools/testing/selftests/kselftest"
+	echo '# runner' >"$tmp/kst/tools/testing/selftests/kselftest/runner.sh"
+	echo '# helpers' >"$tmp/kst/tools/testing/selftests/kselftest/ktap_helpers.sh"
+	git -C "$tmp/kst" add -A
+	git -C "$tmp/kst" commit -qm kselftest
+}
 t_hung_guest_is_bounded() {
-	[ -d "$TOP/.cache/trees/7.3/.git" ] || { echo "SKIP base 7.3 not fetched yet"; return 2; }
+	mk_kst_tree || return 1
 	mkdir -p "$tmp/art" "$tmp/fakebin"
 	printf '#!/bin/sh\nsleep 300\n' >"$tmp/fakebin/qemu-hang"
 	chmod +x "$tmp/fakebin/qemu-hang"
 	local s e
 	s=$(date +%s)
-	QEMU=$tmp/fakebin/qemu-hang ACCEL=tcg BOOT_TIMEOUT=3 \
-		"$S/boot.sh" "$tmp/art" "$TOP/.cache/trees/7.3" "$tmp/hang" x/y 2>"$tmp/err" || return 1
+	CACHE=$tmp/hc QEMU=$tmp/fakebin/qemu-hang ACCEL=tcg BOOT_TIMEOUT=3 \
+		"$S/boot.sh" "$tmp/art" "$tmp/kst" "$tmp/hang" x/y 2>"$tmp/err" || return 1
 	e=$(date +%s)
-	grep -qx 'timeout 3' "$tmp/hang/boot.status" && [ $((e - s)) -lt 30 ]
+	grep -qx 'timeout 3' "$tmp/hang/boot.status" && [ $((e - s)) -lt 30 ] &&
+		grep -q 'boot art: timeout 3$' "$tmp/err"
+}
+t_panicking_guest() {
+	# The guest oopses and panics before its tests end; with panic=-1 and
+	# -no-reboot QEMU then exits 0 at once. Fake QEMU: the console (first
+	# -serial file:) gets the panic, the KTAP port (second) only a header.
+	mk_kst_tree || return 1
+	mkdir -p "$tmp/art" "$tmp/fakebin"
+	cat >"$tmp/fakebin/qemu-panic" <<'EOS'
+#!/bin/sh
+echo "$*" >"$FAKE_QEMU_ARGS"
+con= ktap=
+while [ $# -gt 0 ]; do
+	if [ "$1" = -serial ]; then
+		if [ -z "$con" ]; then con=${2#file:}; else ktap=${2#file:}; fi
+	fi
+	shift
+done
+printf 'KTAP version 1\r\n1..2\r\n' >"$ktap"
+printf '%s\r\n' '[    0.000000] Linux version 7.3.4 (fake)' \
+	'[    2.511000] BUG: kernel NULL pointer dereference, address: 0000000000000008' \
+	'[    2.512000] Oops: 0000 [#1] PREEMPT SMP NOPTI' \
+	'[    2.513000] RIP: 0010:purge_vmap_node+0x2a/0x1c0' \
+	'[    2.530000] Kernel panic - not syncing: Fatal exception' \
+	'[    2.531000] ---[ end Kernel panic - not syncing: Fatal exception ]---' >"$con"
+EOS
+	chmod +x "$tmp/fakebin/qemu-panic"
+	local s e r tests=vmalloc/drain_hog.sh,vmalloc/drain_placement.sh
+	s=$(date +%s)
+	CACHE=$tmp/pc QEMU=$tmp/fakebin/qemu-panic FAKE_QEMU_ARGS=$tmp/qemu-args ACCEL=tcg BOOT_TIMEOUT=60 \
+		"$S/boot.sh" "$tmp/art" "$tmp/kst" "$tmp/panic" "$tests" 2>"$tmp/err" || return 1
+	e=$(date +%s)
+	# A panic must end the boot (panic=-1 + -no-reboot), not wait for the
+	# timeout, and the boot is not "ok".
+	grep -q -- '-no-reboot' "$tmp/qemu-args" && grep -q 'panic=-1 ' "$tmp/qemu-args" &&
+		[ $((e - s)) -lt 30 ] &&
+		grep -qx 'noktap (qemu rc=0)' "$tmp/panic/boot.status" &&
+		grep -q 'boot art: noktap (qemu rc=0)$' "$tmp/err" || return 1
+	# What run.sh then reports for the step: every test without a result,
+	# the panic and the BUG with their excerpts.
+	r=$("$S/ktap2tsv.sh" "$tmp/panic/ktap.log" "$tests") || return 1
+	[ "$(grep -cP '^selftests: vmalloc: drain_(hog|placement)\.sh\tfail\tno result' <<<"$r")" = 2 ] &&
+		[ "$(wc -l <<<"$r")" = 2 ] || return 1
+	r=$("$S/scanlog.sh" "$tmp/panic/console.log") || return 1
+	grep -qP '^log: panic\tfail\t2 matching lines; first: \[    2\.530000\] Kernel panic - not syncing: Fatal exception' <<<"$r" &&
+		grep -qP '^log: BUG\tfail\t1 matching lines; first: .*BUG: kernel NULL pointer dereference.*RIP: 0010:purge_vmap_node' <<<"$r" &&
+		[ "$(grep -cP '\tfail\t' <<<"$r")" = 2 ]
 }
 t_base_lock_serialises_jobs() {
 	local s e
@@ -169,12 +314,338 @@ t_fetch_reuses_cache() {
 	grep -q reusing "$tmp/err" && [ $((e - s)) -lt 10 ]
 }
 
+t_fetch_fake_base() {
+	mk_fake_base || return 1
+	local c=$tmp/fb/cache
+	fetch_fake "$c" 2>"$tmp/err" || return 1
+	fake_tree_ok "$c" && [ "$(downloads "$c")" = 1 ] &&
+		cmp -s "$(fake_deb "$c")" "$tmp/fakebase/good.deb" || return 1
+	# A complete tree is reused without asking apt anything.
+	cp "$c.apt-log" "$tmp/fb/log-before"
+	fetch_fake "$c" 2>"$tmp/err" || return 1
+	grep -q "base 0.1: reusing $c/trees/0.1 ($FB_PKG $FB_VER)" "$tmp/err" &&
+		cmp -s "$c.apt-log" "$tmp/fb/log-before" && fake_tree_ok "$c"
+}
+t_fetch_interrupted_download_recovers() {
+	mk_fake_base || return 1
+	local c=$tmp/fi/cache
+	! fetch_fake "$c" FAKE_APT_FAIL=1 2>"$tmp/err" || return 1
+	grep -q "error: download of $FB_PKG=$FB_VER failed" "$tmp/err" &&
+		[ ! -e "$c/trees/0.1" ] && [ ! -e "$c/trees/0.1.version" ] || return 1
+	# apt left a partial .deb behind (its control part is intact).
+	[ -s "$(fake_deb "$c")" ] && ! cmp -s "$(fake_deb "$c")" "$tmp/fakebase/good.deb" || return 1
+	fetch_fake "$c" 2>"$tmp/err" || return 1
+	grep -q "downloading $FB_PKG $FB_VER" "$tmp/err" && [ "$(downloads "$c")" = 2 ] &&
+		cmp -s "$(fake_deb "$c")" "$tmp/fakebase/good.deb" && fake_tree_ok "$c"
+}
+t_fetch_corrupt_deb_redownloaded() {
+	mk_fake_base || return 1
+	local c kind size deb
+	size=$(wc -c <"$tmp/fakebase/good.deb")
+	for kind in empty truncated flipped garbage; do
+		c=$tmp/fc-$kind/cache
+		deb=$(fake_deb "$c")
+		mkdir -p "$c/debs"
+		case $kind in
+		empty) : >"$deb" ;;
+		truncated) head -c $((size * 2 / 3)) "$tmp/fakebase/good.deb" >"$deb" ;;
+		flipped) cp "$tmp/fakebase/good.deb" "$deb"
+			printf 'XXXXXXXXXXXXXXXX' | dd of="$deb" bs=1 seek=$((size - 4096)) conv=notrunc status=none ;;
+		garbage) echo '<html>503 Service Unavailable</html>' >"$deb" ;;
+		esac
+		cmp -s "$deb" "$tmp/fakebase/good.deb" && return 1
+		fetch_fake "$c" 2>"$tmp/err" || { echo "$kind: fetch failed"; return 1; }
+		if ! grep -q "downloading $FB_PKG $FB_VER" "$tmp/err" || [ "$(downloads "$c")" != 1 ] ||
+			! cmp -s "$deb" "$tmp/fakebase/good.deb" || ! fake_tree_ok "$c"; then
+			echo "$kind: not recovered"
+			return 1
+		fi
+	done
+}
+t_fetch_leftover_tmp_discarded() {
+	mk_fake_base || return 1
+	local c=$tmp/ft/cache
+	mkdir -p "$c/debs" || return 1
+	cp "$tmp/fakebase/good.deb" "$(fake_deb "$c")"
+	# An import interrupted after "git tag base": scratch tree with junk.
+	mk_tree "$c/trees/0.1.tmp/src"
+	echo junk >"$c/trees/0.1.tmp/src/half-extracted"
+	git -C "$c/trees/0.1.tmp/src" tag base
+	mkdir -p "$c/trees/0.1.tmp/usr/src"
+	echo partial >"$c/trees/0.1.tmp/usr/src/$FB_PKG.tar.xz"
+	fetch_fake "$c" 2>"$tmp/err" || return 1
+	grep -q 'base 0.1: extracting' "$tmp/err" && [ "$(downloads "$c")" = 0 ] &&
+		fake_tree_ok "$c"
+}
+t_fetch_untagged_tree_rebuilt() {
+	mk_fake_base || return 1
+	local c=$tmp/fu/cache
+	mkdir -p "$c/debs" || return 1
+	cp "$tmp/fakebase/good.deb" "$(fake_deb "$c")"
+	# A git tree without the base tag, recorded as an older version.
+	mk_tree "$c/trees/0.1"
+	echo 0.1.0-1 >"$c/trees/0.1.version"
+	fetch_fake "$c" 2>"$tmp/err" || return 1
+	grep -q 'base 0.1: extracting' "$tmp/err" && fake_tree_ok "$c" || return 1
+	# A tree with no git of its own (half copied, or extracted in place)
+	# must not pass for complete through an enclosing repository's "base"
+	# tag, as with the default CACHE inside the project's checkout.
+	c=$tmp/fu/proj/.cache
+	mk_tree "$tmp/fu/proj"
+	git -C "$tmp/fu/proj" tag base
+	mkdir -p "$c/debs" "$c/trees/0.1/mm"
+	cp "$tmp/fakebase/good.deb" "$(fake_deb "$c")"
+	echo 'line 1' >"$c/trees/0.1/mm/vmalloc.c"
+	echo "$FB_VER" >"$c/trees/0.1.version"
+	fetch_fake "$c" 2>"$tmp/err" || return 1
+	grep -q 'base 0.1: extracting' "$tmp/err" && fake_tree_ok "$c"
+}
+t_fetch_killed_before_version_recorded() {
+	mk_fake_base || return 1
+	local c=$tmp/fk/cache km=$tmp/killmv
+	mkdir -p "$c/debs" "$km" || return 1
+	cp "$tmp/fakebase/good.deb" "$(fake_deb "$c")"
+	# A tree being rebuilt (no base tag) that has an older version recorded.
+	mk_tree "$c/trees/0.1"
+	echo 0.1.0-1 >"$c/trees/0.1.version"
+	# The job is killed right after the new tree is moved in place, before
+	# its version is written: the old version must not then pass for it.
+	cat >"$km/mv" <<'EOS'
+#!/bin/sh
+/usr/bin/mv "$@" || exit
+case $2 in */trees/0.1) kill -9 "$PPID" ;; esac
+EOS
+	chmod +x "$km/mv"
+	! fetch_fake "$c" PATH="$km:$tmp/fakebase/bin:$PATH" 2>"$tmp/err" &&
+		git -C "$c/trees/0.1" rev-parse -q --verify refs/tags/base >/dev/null || return 1
+	fetch_fake "$c" 2>"$tmp/err" || return 1
+	grep -q 'base 0.1: extracting' "$tmp/err" && fake_tree_ok "$c"
+}
+t_fetch_tree_without_version_rebuilt() {
+	mk_fake_base || return 1
+	local c=$tmp/fv/cache
+	fetch_fake "$c" 2>"$tmp/err" && fake_tree_ok "$c" || return 1
+	# Interrupted between moving the tree in place and recording its
+	# version: the tree (here with a stray file) must not be reused.
+	rm "$c/trees/0.1.version"
+	echo stray >"$c/trees/0.1/stray"
+	fetch_fake "$c" 2>"$tmp/err" || return 1
+	grep -q 'base 0.1: extracting' "$tmp/err" && ! grep -q reusing "$tmp/err" &&
+		[ "$(downloads "$c")" = 1 ] && fake_tree_ok "$c" || return 1
+	fetch_fake "$c" 2>"$tmp/err" && grep -q 'base 0.1: reusing' "$tmp/err"
+}
+
+t_missing_cross_compiler() {
+	# PATH with everything of /usr/bin except the arm64 cross tools.
+	local nb=$tmp/nocross c=$tmp/xc head
+	mkdir -p "$nb" "$tmp/xs" || return 1
+	find /usr/bin -mindepth 1 -maxdepth 1 ! -name 'aarch64-linux-gnu-*' -exec ln -sf -t "$nb" {} + || return 1
+	! PATH=$nb command -v aarch64-linux-gnu-gcc >/dev/null || return 1
+	mk_tree "$c/trees/9.8"
+	git -C "$c/trees/9.8" tag base
+	head=$(git -C "$c/trees/9.8" rev-parse HEAD)
+	# The default CHECK_CONFIGS include arm64: stop before the tree is
+	# checked out and before anything is configured or built.
+	! PATH=$nb CACHE=$c "$S/check-step.sh" 9.8 HEAD "" "$tmp/xs" >"$tmp/out" 2>"$tmp/err" || return 1
+	grep -qx "error: missing tool 'aarch64-linux-gnu-gcc'; install it with: apt-get install gcc-aarch64-linux-gnu (or run: make deps)" "$tmp/err" &&
+		[ ! -s "$tmp/out" ] && [ -z "$(ls -A "$tmp/xs")" ] && [ ! -e "$c/check" ] &&
+		[ "$(git -C "$c/trees/9.8" symbolic-ref -q --short HEAD)" = main ] &&
+		[ "$(git -C "$c/trees/9.8" rev-parse HEAD)" = "$head" ] || return 1
+	# An unknown check config is refused just as early.
+	! CHECK_CONFIGS="x86_64 sparc" CACHE=$c "$S/check-step.sh" 9.8 HEAD "" "$tmp/xs" >"$tmp/out" 2>"$tmp/err" &&
+		grep -qx "error: unknown check config 'sparc'" "$tmp/err" && [ ! -s "$tmp/out" ] &&
+		[ ! -e "$c/check" ] && [ "$(git -C "$c/trees/9.8" symbolic-ref -q --short HEAD)" = main ]
+}
+
+# mk_one_patch DIR SUBJECT SED: a series DIR/series of one patch (made with
+# git format-patch) that applies SED to mm/vmalloc.c of mk_tree's tree; the
+# author's tree is left in DIR/gen for comparison.
+mk_one_patch() {
+	rm -rf "$1"
+	mk_tree "$1/gen"
+	sed -i "$3" "$1/gen/mm/vmalloc.c"
+	git -C "$1/gen" commit -qam "$2"
+	git -C "$1/gen" format-patch -q -o "$1/patches" HEAD~1 &&
+		(cd "$1/patches" && ls) >"$1/series"
+}
+# Git with its defaults only (no user or system configuration), so that the
+# outcome is git am's own and not this machine's.
+git_defaults() { GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null "$@"; }
+# tree_untouched TREE HEAD: on main at HEAD, clean, no am in progress, no
+# branch vmalloc-series.
+tree_untouched() {
+	[ "$(git -C "$1" rev-parse HEAD)" = "$2" ] &&
+		[ "$(git -C "$1" branch --show-current)" = main ] &&
+		[ ! -e "$1/.git/rebase-apply" ] &&
+		[ -z "$(git -C "$1" status --porcelain --ignored)" ] &&
+		! git -C "$1" rev-parse -q --verify refs/heads/vmalloc-series >/dev/null
+}
+t_apply_trailing_whitespace() {
+	local d=$tmp/ws out
+	mk_one_patch "$d" "mm: trailing whitespace" 's/^line 2$/line two  /; s/^line 5$/line five\t/' || return 1
+	grep -q '^+line two  $' "$d/patches/0001-mm-trailing-whitespace.patch" || return 1
+	mk_tree "$d/k"
+	# git am's default (apply.whitespace=warn) takes the patch as it is and
+	# warns; apply.sh passes the warning on, naming the patch.
+	out=$(git_defaults "$S/apply.sh" "$d/k" "$d/series" vmalloc-series 2>"$tmp/err") || return 1
+	[ "$(wc -l <<<"$out")" = 2 ] &&
+		[ "$(tail -n 1 <<<"$out")" = "$(git -C "$d/k" rev-parse vmalloc-series)" ] &&
+		[ "$(git -C "$d/k" rev-parse 'vmalloc-series^{tree}')" = "$(git -C "$d/gen" rev-parse 'HEAD^{tree}')" ] &&
+		[ "$(git -C "$d/k" log -1 --format=%s vmalloc-series)" = "mm: trailing whitespace" ] &&
+		grep -q $'^line two  $' "$d/k/mm/vmalloc.c" && grep -q $'^line five\t$' "$d/k/mm/vmalloc.c" &&
+		grep -q '0001-mm-trailing-whitespace.patch' "$tmp/err" &&
+		grep -q 'trailing whitespace' "$tmp/err" &&
+		grep -q '2 lines add whitespace errors' "$tmp/err" &&
+		[ -z "$(git -C "$d/k" status --porcelain)" ] && [ ! -e "$d/k/.git/rebase-apply" ]
+}
+t_apply_whitespace_error_config() {
+	# A tree configured the way many kernel developers do it
+	# (apply.whitespace=error): git am refuses the same patch.
+	local d=$tmp/wse head
+	mk_one_patch "$d" "mm: trailing whitespace" 's/^line 2$/line two  /' || return 1
+	mk_tree "$d/k"
+	git -C "$d/k" config apply.whitespace error
+	head=$(git -C "$d/k" rev-parse HEAD)
+	! git_defaults "$S/apply.sh" "$d/k" "$d/series" vmalloc-series >/dev/null 2>"$tmp/err" &&
+		grep -qx "error: patch 0001-mm-trailing-whitespace.patch does not apply to $(git -C "$d/k" log -1 --format=%h): error: 1 line adds whitespace errors." "$tmp/err" &&
+		tree_untouched "$d/k" "$head"
+}
+t_apply_crlf_patch() {
+	# A patch saved with CRLF line endings (mail client, editor): git am
+	# (am.keepcr=false) drops the CRs and applies it as if it had none.
+	local d=$tmp/crlf out p
+	mk_one_patch "$d" "mm: crlf" 's/^line 2$/line two/' || return 1
+	p=$d/patches/0001-mm-crlf.patch
+	sed -i 's/$/\r/' "$p"
+	[ "$(grep -c $'\r$' "$p")" = "$(wc -l <"$p")" ] || return 1
+	mk_tree "$d/k"
+	out=$(git_defaults "$S/apply.sh" "$d/k" "$d/series" vmalloc-series 2>"$tmp/err") || return 1
+	[ "$(wc -l <<<"$out")" = 2 ] && [ ! -s "$tmp/err" ] &&
+		[ "$(git -C "$d/k" rev-parse 'vmalloc-series^{tree}')" = "$(git -C "$d/gen" rev-parse 'HEAD^{tree}')" ] &&
+		! grep -q $'\r' "$d/k/mm/vmalloc.c" &&
+		[ "$(git -C "$d/k" log -1 --format='%an <%ae>%n%B' vmalloc-series)" = "$(git -C "$d/gen" log -1 --format='%an <%ae>%n%B')" ] &&
+		[ -z "$(git -C "$d/k" status --porcelain)" ]
+}
+t_apply_crlf_content_rejected() {
+	# The other side of dropping the CRs: a patch to a file that really has
+	# CRLF lines no longer matches it. git am's own error, tree as it was.
+	local d=$tmp/crlfc head
+	rm -rf "$d"
+	mk_tree "$d/gen"
+	printf 'a\r\nb\r\nc\r\n' >"$d/gen/dos.txt"
+	git -C "$d/gen" add dos.txt
+	git -C "$d/gen" commit -qm "dos file"
+	cp -a "$d/gen" "$d/k"
+	printf 'a\r\nB\r\nc\r\n' >"$d/gen/dos.txt"
+	git -C "$d/gen" commit -qam "dos: change b"
+	git -C "$d/gen" format-patch -q -o "$d/patches" HEAD~1 || return 1
+	(cd "$d/patches" && ls) >"$d/series"
+	head=$(git -C "$d/k" rev-parse HEAD)
+	! git_defaults "$S/apply.sh" "$d/k" "$d/series" vmalloc-series >/dev/null 2>"$tmp/err" &&
+		grep -qx "error: patch 0001-dos-change-b.patch does not apply to $(git -C "$d/k" log -1 --format=%h): error: patch failed: dos.txt:1" "$tmp/err" &&
+		tree_untouched "$d/k" "$head"
+}
+
+# A "make bench" directory with one boot per kernel (bench_fixture DIR
+# SERIES_MAX_NS SERIES_HOGS): the report must compute the targets from it.
+bench_fixture() {
+	rm -rf "$1"
+	mkdir -p "$1/base-1" "$1/series-1"
+	printf 'package=linux-source-7.3 test\nboots=1\naccel=tcg\n' >"$1/meta"
+	bench_boot "$1/base-1" 20000000 4 100 100
+	bench_boot "$1/series-1" "$2" "$3" 101 105
+}
+bench_boot() { # DIR MAX_NS HOGS FIX_USEC FULL_USEC
+	{
+		echo "# bench: hogs drain_vmap_area_work=$3 purge_vmap_node=0 reports=$3"
+		echo "# bench: probe cpu=all samples=1000 missed=3 dropped=0 p50_ns=900000 p99_ns=4000000 max_ns=$2"
+		echo "# bench: probe_overlap samples=50 p50_ns=2000000 p99_ns=3000000 max_ns=$2"
+		echo "# bench: cdf cpu=all permille=0 ns=1000"
+		echo "# bench: cdf cpu=all permille=1000 ns=$2"
+		echo "# bench: duration fn=drain_vmap_area_work us=20000"
+		echo "# bench: duration fn=drain_vmap_area_work us=30000"
+		echo "# bench: lazy_purges=2"
+		echo "# bench: perf test=fix_size_alloc_test run=1 usec=$4"
+		echo "# bench: perf test=full_fit_alloc_test run=1 usec=$5"
+		echo "ok 1 selftests: bench: vmalloc_bench.sh"
+	} >"$1/ktap.log"
+	echo ok >"$1/boot.status"
+}
+t_bench_report_targets() {
+	bench_fixture "$tmp/bench" 1000000 0
+	python3 "$S/bench-report.py" "$tmp/bench" >"$tmp/bench.out" || return 1
+	python3 - "$tmp/bench/bench.json" <<'PY' || return 1
+import json, sys
+t = {x["name"]: x for x in json.load(open(sys.argv[1]))["targets"]}
+assert t["hog reports: series 0, base >= 1"]["met"] is True
+assert t["max probe latency during drains (same CPU): series <= base/10"]["met"] is True
+assert t["max probe latency whole churn window: series <= base/10"]["met"] is True
+assert t["test_vmalloc fix_size_alloc_test: series/base <= 1.02"]["met"] is True
+full = t["test_vmalloc full_fit_alloc_test: series/base <= 1.02"]
+assert full["met"] is False and abs(full["ratio"] - 1.05) < 1e-6
+PY
+	grep -q '| full_fit_alloc_test | 100 \[100..100\] | 105 \[105..105\] | 1.050 (over 1.02) |' "$tmp/bench/bench.md" &&
+		grep -q 'every test | NO | full_fit_alloc_test 1.050' "$tmp/bench/bench.md" &&
+		{ ! command -v gnuplot >/dev/null || file "$tmp/bench/latency-cdf.png" | grep -q 'PNG image'; }
+}
+t_bench_report_misses() {
+	# A series that still hogs and barely lowers the latency misses both
+	# targets; a boot without data makes the report fail.
+	bench_fixture "$tmp/bench" 5000000 2
+	python3 "$S/bench-report.py" "$tmp/bench" >/dev/null || return 1
+	grep -q '| hog reports: series 0, base >= 1 | NO |' "$tmp/bench/bench.md" &&
+		grep -q '| max probe latency during drains (same CPU): series <= base/10 | NO |' "$tmp/bench/bench.md" || return 1
+	sed -i '/probe cpu=all/d' "$tmp/bench/series-1/ktap.log"
+	! python3 "$S/bench-report.py" "$tmp/bench" >/dev/null &&
+		grep -q 'Boots without complete data (left out): series-1' "$tmp/bench/bench.md"
+}
+# A "make torture" directory: torture_boot DIR RESULT-OF-HOTPLUG LOG-LINE
+torture_boot() {
+	mkdir -p "$1"
+	echo ok >"$1/boot.status"
+	{
+		echo "# torture: test=hotplug iterations=12 faults=0 failures=0 load=churn + hotplug"
+		echo "# torture: test=mem_pressure iterations=20 faults=3 failures=0 load=hogs"
+		echo "# torture: test=fault_inject iterations=200 faults=150 failures=0 load=fail-nth"
+	} >"$1/ktap.log"
+	{
+		printf 'selftests: torture: hotplug_churn.sh\t%s\t\n' "$2"
+		printf 'selftests: torture: mem_pressure.sh\tpass\t\n'
+		printf 'selftests: torture: fault_inject.sh\tpass\t\n'
+		printf '%s\n' "$3"
+	} >"$1/results.tsv"
+}
+t_torture_report() {
+	local d=$tmp/torture
+	rm -rf "$d"
+	mkdir -p "$d"
+	printf 'package=p\nboots=1\nvariant=torture\nmem=256M\nsmp=2\naccel=tcg\n' >"$d/meta"
+	torture_boot "$d/base-1" pass $'log: hogged CPU\tfail\t3 matching lines'
+	torture_boot "$d/series-1" pass $'log: lockdep\tpass\tnone'
+	python3 "$S/torture-report.py" "$d" >"$tmp/t.out" || return 1
+	grep -q '| fault_inject | series | fail-nth | 200 | 150 | 0 | pass |' "$tmp/t.out" &&
+		grep -q '| base | 1 | none | 1 |' "$tmp/t.out" || return 1
+	# A failed test or a splat on the series fails the report.
+	torture_boot "$d/series-1" fail $'log: WARNING\tfail\t1 matching lines'
+	! python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
+		grep -q '| hotplug | series | churn + hotplug | 12 | 0 | 0 | FAIL |' "$tmp/t.out" &&
+		grep -q '| series | 1 | log: WARNING | 0 |' "$tmp/t.out"
+}
+
 cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
 	t_dirty_kdir_refused t_patch_not_applying t_missing_series_file
-	t_empty_series t_quilt_push t_missing_qemu t_missing_busybox t_hung_guest_is_bounded
+	t_empty_series t_quilt_push t_missing_qemu t_missing_busybox t_hung_guest_is_bounded t_panicking_guest
 	t_base_lock_serialises_jobs
 	t_scanlog_flags_splats t_ktap_missing_result_fails
-	t_report_xfail_and_xpass t_fetch_reuses_cache)
+	t_report_xfail_and_xpass t_fetch_reuses_cache
+	t_fetch_fake_base t_fetch_interrupted_download_recovers
+	t_fetch_corrupt_deb_redownloaded t_fetch_leftover_tmp_discarded
+	t_fetch_untagged_tree_rebuilt t_fetch_killed_before_version_recorded
+	t_fetch_tree_without_version_rebuilt
+	t_missing_cross_compiler
+	t_apply_trailing_whitespace t_apply_whitespace_error_config
+	t_apply_crlf_patch t_apply_crlf_content_rejected
+	t_bench_report_targets t_bench_report_misses t_torture_report)
 
 echo "KTAP version 1"
 echo "1..${#cases[@]}"

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# ab-boots.sh NAME TESTS: same-run A/B boots for "make bench" and
+# "make torture". Applies the series of BASE to the cached tree, builds the
+# base kernel (step AB_BASE_STEP: 0 = plain base, default; 0+tests = base
+# with the series' test patches only) and the top of the series with the
+# same config (VARIANT), then boots each AB_BOOTS times in alternating
+# order (base, series, series, base, ...) so that drift on a noisy host
+# hits both, running the in-guest TESTS. Results: one directory per boot,
+# $CACHE/NAME/<BASE>-<time>/{base,series}-<n>/ (see scripts/boot.sh), plus
+# a meta file; latest-<BASE> points at it. Prints the directory.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+name=${1:?usage: ab-boots.sh NAME TESTS}
+tests=${2:?usage: ab-boots.sh NAME TESTS}
+BASE=${BASE:-7.3}
+AB_BOOTS=${AB_BOOTS:-3}
+AB_BASE_STEP=${AB_BASE_STEP:-0}
+[[ $AB_BOOTS =~ ^[1-9][0-9]*$ ]] || die "the number of boots must be a positive number, not '$AB_BOOTS'"
+base_field "$BASE" 2 >/dev/null
+series=$(series_file "$BASE")
+lock_base "$BASE"
+"$TOP/scripts/fetch-base.sh" "$BASE"
+tree=$(tree_dir "$BASE")
+
+mapfile -t commits < <(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base)
+case "$AB_BASE_STEP" in
+0) basec=${commits[0]} ;;
+0+tests)
+	mapfile -t tcommits < <(apply_tests_only "$tree" "$series")
+	basec=${tcommits[-1]}
+	;;
+*) die "AB_BASE_STEP must be 0 or 0+tests, not '$AB_BASE_STEP'" ;;
+esac
+declare -A art
+art[base]=$("$TOP/scripts/build.sh" "$BASE" "$basec")
+art[series]=$("$TOP/scripts/build.sh" "$BASE" "${commits[-1]}")
+
+out=$CACHE/$name/$BASE-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+ln -sfn "$(basename "$out")" "$CACHE/$name/latest-$BASE"
+{
+	echo "base=$BASE"
+	echo "package=$(base_field "$BASE" 2) $(base_version "$BASE")"
+	echo "base_kernel=step $AB_BASE_STEP: $(git -C "$tree" log -1 --format='%h %s' "$basec")"
+	echo "series=${series#"$TOP"/} ($((${#commits[@]} - 1)) patches)"
+	echo "top=$(git -C "$tree" log -1 --format='%h %s' "${commits[-1]}")"
+	echo "variant=$VARIANT"
+	echo "boots=$AB_BOOTS"
+	echo "smp=$SMP"
+	echo "mem=$MEM"
+	echo "tests=$tests"
+	echo "cmdline=$CMDLINE"
+	echo "host=$(uname -m) $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)"
+} >"$out/meta"
+
+for i in $(seq 1 "$AB_BOOTS"); do
+	order=(base series)
+	if [ $((i % 2)) = 0 ]; then order=(series base); fi
+	for k in "${order[@]}"; do
+		d=$out/$k-$i
+		"$TOP/scripts/boot.sh" "${art[$k]}" "$tree" "$d" "$tests"
+		[ "$(cat "$d/boot.status")" = ok ] || log "$name: boot $k-$i: $(cat "$d/boot.status")"
+	done
+done
+echo "accel=$(cat "$out/base-1/accel")" >>"$out/meta"
+echo "$out"

@@ -1,0 +1,311 @@
+#!/usr/bin/env python3
+"""bench-report.py BENCHDIR: aggregate the boots of one "make bench" run.
+
+Reads BENCHDIR/meta and BENCHDIR/<kernel>-<n>/ktap.log (the "# bench:"
+lines printed by testing/bench/guest/vmalloc_bench.sh) and writes
+  BENCHDIR/bench.json      every raw figure plus the summary and targets
+  BENCHDIR/bench.md        the Markdown tables the cover letter includes
+  BENCHDIR/latency-cdf.png probe latency CDF, base against series (gnuplot)
+then prints bench.md. Ratios compare kernels of the same run only.
+Exit status: 0 when every boot produced data, 1 otherwise (targets that
+are not met are reported, not turned into a failure).
+"""
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+KERNELS = ("base", "series")
+# Targets of the benchmark (issue 7).
+LAT_FACTOR = 10        # series max probe latency <= base / LAT_FACTOR
+PERF_LIMIT = 1.02      # series / base time per test_vmalloc test
+
+
+def parse_boot(path):
+    """The bench figures of one boot's ktap.log."""
+    b = {"hogs": None, "probe": {}, "overlap": {}, "cdf": {}, "durations": {},
+         "perf": {}, "notes": [], "lazy_purges": None, "result": None}
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = re.match(r"^(not )?ok \d+ selftests: bench: vmalloc_bench\.sh", line)
+            if m:
+                b["result"] = "fail" if m.group(1) else "pass"
+                continue
+            if not line.startswith("# bench: "):
+                continue
+            rest = line[len("# bench: "):]
+            kv = dict(re.findall(r"(\w+)=(\S+)", rest))
+            if rest.startswith("hogs "):
+                b["hogs"] = {k: int(v) for k, v in kv.items()}
+            elif rest.startswith("probe "):
+                b["probe"][kv["cpu"]] = {k: int(v) for k, v in kv.items()
+                                         if k != "cpu"}
+            elif rest.startswith("probe_overlap "):
+                b["overlap"] = {k: int(v) for k, v in kv.items()}
+            elif rest.startswith("cdf "):
+                b["cdf"].setdefault(kv["cpu"], []).append(
+                    (int(kv["permille"]) / 1000.0, int(kv["ns"])))
+            elif rest.startswith("duration "):
+                b["durations"].setdefault(kv["fn"], []).append(int(kv["us"]))
+            elif rest.startswith("perf "):
+                b["perf"].setdefault(kv["test"], []).append(int(kv["usec"]))
+            elif rest.startswith("lazy_purges="):
+                b["lazy_purges"] = int(kv["lazy_purges"])
+            elif rest.startswith("churn "):
+                b["churn"] = {k: int(v) for k, v in kv.items()}
+            elif rest.startswith("kernel="):
+                b["kernel"] = kv
+            elif rest.startswith("note="):
+                b["notes"].append(kv["note"])
+    return b
+
+
+def complete(b):
+    return (b["result"] == "pass" and b["hogs"] is not None
+            and "all" in b["probe"] and b["perf"])
+
+
+def stats(v):
+    if not v:
+        return None
+    return {"n": len(v), "min": min(v), "median": statistics.median(v),
+            "max": max(v)}
+
+
+def fmt_us(ns):
+    return "%.0f" % (ns / 1000.0) if ns is not None else "n/a"
+
+
+def spread(v, f=lambda x: x):
+    """median [min..max] of per-boot values."""
+    if not v:
+        return "n/a"
+    return "%s [%s..%s]" % (f(statistics.median(v)), f(min(v)), f(max(v)))
+
+
+def summarize(boots):
+    s = {}
+    for k in KERNELS:
+        bs = [b for b in boots if b["kernel_kind"] == k and complete(b)]
+        hog = [b["hogs"]["drain_vmap_area_work"] + b["hogs"]["purge_vmap_node"]
+               for b in bs]
+        rep = [b["hogs"]["reports"] for b in bs]
+        pall = [b["probe"]["all"] for b in bs]
+        ov = [b["overlap"] for b in bs if b["overlap"].get("samples")]
+        d = {}
+        for fn in ("drain_vmap_area_work", "purge_vmap_node"):
+            v = [x for b in bs for x in b["durations"].get(fn, [])]
+            d[fn] = stats(v)
+        perf = {}
+        for b in bs:
+            for t, v in b["perf"].items():
+                perf.setdefault(t, []).extend(v)
+        s[k] = {
+            "boots": len(bs),
+            "hog_executions": hog,
+            "hog_reports": rep,
+            "probe_max_ns": [p["max_ns"] for p in pall],
+            "probe_p99_ns": [p["p99_ns"] for p in pall],
+            "probe_p50_ns": [p["p50_ns"] for p in pall],
+            "probe_samples": [p["samples"] for p in pall],
+            "overlap_samples": [b["overlap"].get("samples", 0) for b in bs],
+            "overlap_max_ns": [o["max_ns"] for o in ov],
+            "overlap_p99_ns": [o["p99_ns"] for o in ov],
+            "overlap_p50_ns": [o["p50_ns"] for o in ov],
+            "probe_missed": [p["missed"] for p in pall],
+            "durations_us": d,
+            "perf_usec": perf,
+            "lazy_purges": [b["lazy_purges"] for b in bs],
+        }
+    return s
+
+
+def targets(s):
+    t = []
+    b, r = s["base"], s["series"]
+    if not b["boots"] or not r["boots"]:
+        return [{"name": "data", "met": False,
+                 "detail": "a kernel has no complete boot"}]
+    t.append({"name": "hog reports: series 0, base >= 1",
+              "met": sum(r["hog_reports"]) == 0 and min(b["hog_reports"]) >= 1,
+              "detail": "base %s, series %s (per boot)" % (b["hog_reports"],
+                                                          r["hog_reports"])})
+    for key, what in (("overlap_max_ns", "during drains (same CPU)"),
+                      ("probe_max_ns", "whole churn window")):
+        if not b[key] or not r[key]:
+            t.append({"name": "max probe latency %s: series <= base/%d"
+                              % (what, LAT_FACTOR), "met": False,
+                      "detail": "no samples on %s" % ("base" if not b[key]
+                                                      else "series")})
+            continue
+        bmax = statistics.median(b[key])
+        rmax = statistics.median(r[key])
+        t.append({"name": "max probe latency %s: series <= base/%d"
+                          % (what, LAT_FACTOR),
+                  "met": rmax * LAT_FACTOR <= bmax and
+                  max(r[key]) * LAT_FACTOR <= min(b[key]),
+                  "detail": "median of per-boot max: base %s us, series %s us "
+                            "(ratio %.3f); worst series %s us, best base %s us"
+                            % (fmt_us(bmax), fmt_us(rmax), rmax / bmax,
+                               fmt_us(max(r[key])), fmt_us(min(b[key])))})
+    for test in sorted(set(b["perf_usec"]) & set(r["perf_usec"])):
+        ratio = (statistics.median(r["perf_usec"][test]) /
+                 statistics.median(b["perf_usec"][test]))
+        t.append({"name": "test_vmalloc %s: series/base <= %.2f"
+                          % (test, PERF_LIMIT),
+                  "met": ratio <= PERF_LIMIT, "ratio": round(ratio, 4),
+                  "detail": "ratio of medians %.3f (base n=%d, series n=%d)"
+                            % (ratio, len(b["perf_usec"][test]),
+                               len(r["perf_usec"][test]))})
+    return t
+
+
+def markdown(meta, s, tg, boots):
+    b, r = s["base"], s["series"]
+    us = fmt_us
+    lines = [
+        "Benchmark: %s, base vs top of the series, same run, %s boots each "
+        "(%s)" % (meta.get("package", "?"), meta.get("boots", "?"),
+                  meta.get("accel", "?").upper()),
+        "",
+        "| measurement (median [min..max] over boots) | base | series |",
+        "|---|---|---|",
+        "| hog reports printed (drain + purge helpers) | %s | %s |"
+        % (spread(b["hog_reports"]), spread(r["hog_reports"])),
+        "| hogging executions counted by the detector | %s | %s |"
+        % (spread(b["hog_executions"]), spread(r["hog_executions"])),
+        "| probe queue->start latency max, us | %s | %s |"
+        % (spread(b["probe_max_ns"], us), spread(r["probe_max_ns"], us)),
+        "| probe latency p99, us | %s | %s |"
+        % (spread(b["probe_p99_ns"], us), spread(r["probe_p99_ns"], us)),
+        "| probe latency p50, us | %s | %s |"
+        % (spread(b["probe_p50_ns"], us), spread(r["probe_p50_ns"], us)),
+        "| probe ticks missed (item still waiting) | %s | %s |"
+        % (spread(b["probe_missed"]), spread(r["probe_missed"])),
+        "| samples that waited while a drain/helper ran on their CPU | %s "
+        "| %s |" % (spread(b["overlap_samples"]), spread(r["overlap_samples"])),
+        "| ... their latency max, us | %s | %s |"
+        % (spread(b["overlap_max_ns"], us), spread(r["overlap_max_ns"], us)),
+        "| ... their latency p99, us | %s | %s |"
+        % (spread(b["overlap_p99_ns"], us), spread(r["overlap_p99_ns"], us)),
+        "| ... their latency p50, us | %s | %s |"
+        % (spread(b["overlap_p50_ns"], us), spread(r["overlap_p50_ns"], us)),
+    ]
+    for fn in ("drain_vmap_area_work", "purge_vmap_node"):
+        cells = []
+        for k in (b, r):
+            d = k["durations_us"][fn]
+            cells.append("%d / %.0f / %d (n=%d)" % (d["min"], d["median"],
+                                                     d["max"], d["n"])
+                         if d else "none")
+        lines.append("| %s duration min / median / max, us | %s | %s |"
+                     % (fn, cells[0], cells[1]))
+    lines.append("| lazy purges (trace events) | %s | %s |"
+                 % (spread(b["lazy_purges"]), spread(r["lazy_purges"])))
+    lines += ["", "| test_vmalloc test (1 thread) | base usec | series usec "
+              "| series/base |", "|---|---|---|---|"]
+    for x in tg:
+        m = re.match(r"test_vmalloc (\S+):", x["name"])
+        if m:
+            t = m.group(1)
+            lines.append("| %s | %s | %s | %.3f%s |" % (
+                t, spread(b["perf_usec"][t]), spread(r["perf_usec"][t]),
+                x["ratio"], "" if x["met"] else " (over %.2f)" % PERF_LIMIT))
+    lines += ["", "| target | met | detail |", "|---|---|---|"]
+    for x in tg:
+        if not x["name"].startswith("test_vmalloc"):
+            lines.append("| %s | %s | %s |" % (x["name"],
+                                               "yes" if x["met"] else "NO",
+                                               x["detail"]))
+    over = [x for x in tg if x["name"].startswith("test_vmalloc")
+            and not x["met"]]
+    lines.append("| test_vmalloc series/base <= %.2f, every test | %s | %s |"
+                 % (PERF_LIMIT, "NO" if over else "yes",
+                    ", ".join("%s %.3f" % (re.match(r"test_vmalloc (\S+):",
+                                                    x["name"]).group(1),
+                                           x["ratio"]) for x in over)
+                    or "all within"))
+    bad = [x["dir"] for x in boots if not complete(x)]
+    if bad:
+        lines += ["", "Boots without complete data (left out): "
+                  + ", ".join(bad)]
+    lines += ["", "Times are QEMU %s guest times, not hardware numbers; "
+              "compare the two columns only." % meta.get("accel", "?").upper()]
+    return "\n".join(lines) + "\n"
+
+
+def plot(out, boots):
+    if not shutil.which("gnuplot"):
+        print("warning: gnuplot not found, no plot", file=sys.stderr)
+        return
+    plots = []
+    for b in boots:
+        if "all" not in b["cdf"]:
+            continue
+        dat = os.path.join(out, b["dir"], "cdf.dat")
+        with open(dat, "w") as f:
+            for q, ns in b["cdf"]["all"]:
+                f.write("%f %f\n" % (max(ns, 1) / 1000.0, q))
+        color = "#c0392b" if b["kernel_kind"] == "base" else "#2471a3"
+        plots.append("'%s' using 1:2 with linespoints lc rgb '%s' pt 7 ps 0.5 "
+                     "title '%s'" % (dat, color, b["dir"]))
+    if not plots:
+        return
+    script = "\n".join([
+        "set terminal pngcairo size 900,560" if "pngcairo" in subprocess.run(
+            ["gnuplot", "-e", "set terminal"], capture_output=True,
+            text=True).stderr else "set terminal png size 900,560",
+        "set output '%s'" % os.path.join(out, "latency-cdf.png"),
+        "set title 'system\\_wq work item queue->start latency during vmalloc "
+        "churn (all CPUs, each boot)'",
+        "set logscale x",
+        "set xlabel 'latency (us, log scale; QEMU TCG guest time)'",
+        "set ylabel 'fraction of samples'",
+        "set yrange [0:1.02]",
+        "set key bottom right",
+        "set grid",
+        "plot " + ", ".join(plots),
+    ])
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: bench-report.py BENCHDIR")
+    out = sys.argv[1]
+    meta = {}
+    with open(os.path.join(out, "meta")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("=")
+            meta[k] = v
+    boots = []
+    for d in sorted(os.listdir(out)):
+        m = re.match(r"^(base|series)-(\d+)$", d)
+        if not m:
+            continue
+        kt = os.path.join(out, d, "ktap.log")
+        b = parse_boot(kt) if os.path.exists(kt) else parse_boot(os.devnull)
+        b["dir"], b["kernel_kind"], b["boot"] = d, m.group(1), int(m.group(2))
+        st = os.path.join(out, d, "boot.status")
+        b["boot_status"] = open(st).read().strip() if os.path.exists(st) else "none"
+        boots.append(b)
+    s = summarize(boots)
+    tg = targets(s)
+    md = markdown(meta, s, tg, boots)
+    with open(os.path.join(out, "bench.json"), "w") as f:
+        json.dump({"meta": meta, "summary": s, "targets": tg, "boots": boots},
+                  f, indent=1, sort_keys=True)
+    with open(os.path.join(out, "bench.md"), "w") as f:
+        f.write(md)
+    plot(out, boots)
+    print(md, end="")
+    ok = bool(boots) and all(complete(b) for b in boots)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
