@@ -207,14 +207,17 @@ def markdown(meta, s, tg, boots):
     lines.append("| lazy purges (trace events) | %s | %s |"
                  % (spread(b["lazy_purges"]), spread(r["lazy_purges"])))
     lines += ["", "| test_vmalloc test (1 thread) | base usec | series usec "
-              "| series/base |", "|---|---|---|---|"]
+              "| series/base | base max/min (its own noise) |",
+              "|---|---|---|---|---|"]
+    n0 = lambda v: "%.0f" % v
     for x in tg:
         m = re.match(r"test_vmalloc (\S+):", x["name"])
         if m:
             t = m.group(1)
-            lines.append("| %s | %s | %s | %.3f%s |" % (
-                t, spread(b["perf_usec"][t]), spread(r["perf_usec"][t]),
-                x["ratio"], "" if x["met"] else " (over %.2f)" % PERF_LIMIT))
+            lines.append("| %s | %s | %s | %.3f%s | %.2f |" % (
+                t, spread(b["perf_usec"][t], n0), spread(r["perf_usec"][t], n0),
+                x["ratio"], "" if x["met"] else " (over %.2f)" % PERF_LIMIT,
+                max(b["perf_usec"][t]) / min(b["perf_usec"][t])))
     lines += ["", "| target | met | detail |", "|---|---|---|"]
     for x in tg:
         if not x["name"].startswith("test_vmalloc"):
@@ -255,20 +258,31 @@ def plot(out, boots):
                      "title '%s'" % (dat, color, b["dir"]))
     if not plots:
         return
+    # Left: the CDF; right: the tail (fraction of samples slower than x,
+    # log scale), where a hogging drain shows.
+    tails = [p.replace("using 1:2", "using 1:(1-$2 > 0 ? 1-$2 : 1/0)")
+             .replace(" title '", " notitle '") for p in plots]
+    tails = [re.sub(r" notitle '[^']*'", " notitle", p) for p in tails]
     script = "\n".join([
-        "set terminal pngcairo size 900,560" if "pngcairo" in subprocess.run(
+        "set terminal pngcairo size 1200,520" if "pngcairo" in subprocess.run(
             ["gnuplot", "-e", "set terminal"], capture_output=True,
-            text=True).stderr else "set terminal png size 900,560",
+            text=True).stderr else "set terminal png size 1200,520",
         "set output '%s'" % os.path.join(out, "latency-cdf.png"),
-        "set title 'system\\_wq work item queue->start latency during vmalloc "
-        "churn (all CPUs, each boot)'",
+        "set multiplot layout 1,2 title 'system\\_wq work item queue->start "
+        "latency during vmalloc churn (all CPUs, one line per boot; "
+        "base red, series blue)'",
         "set logscale x",
         "set xlabel 'latency (us, log scale; QEMU TCG guest time)'",
-        "set ylabel 'fraction of samples'",
-        "set yrange [0:1.02]",
-        "set key bottom right",
         "set grid",
+        "set key bottom right",
+        "set ylabel 'fraction of samples <= x'",
+        "set yrange [0:1.02]",
         "plot " + ", ".join(plots),
+        "set logscale y",
+        "set yrange [0.0005:1]",
+        "set ylabel 'fraction of samples > x (tail)'",
+        "plot " + ", ".join(tails),
+        "unset multiplot",
     ])
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
