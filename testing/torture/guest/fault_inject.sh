@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Fault injection on the percpu chunk creation and population paths:
-# load test_percpu_gfp (GFP_NOFS percpu allocations that create and
-# populate chunks in the loading task) with /proc/self/fail-nth set to
+# load test_percpu_gfp (256 GFP_NOFS percpu allocations of 16 KiB, enough
+# to create and populate new chunks in the loading task) with /proc/self/fail-nth set to
 # N = 1, 1+STRIDE, ..., so that the N-th slab or page allocation of the
 # loading task fails (failslab and fail_page_alloc, sleeping allocations
 # included). Every failure must be handled cleanly: the load fails or the
@@ -16,8 +16,8 @@
 set -eu -o pipefail
 
 ksft_skip=4
-NMAX=${TORTURE_FAULT_NMAX:-600}
-STRIDE=${TORTURE_FAULT_STRIDE:-3}
+NMAX=${TORTURE_FAULT_NMAX:-3000}
+STRIDE=${TORTURE_FAULT_STRIDE:-20}
 D=/sys/kernel/debug
 mod=test_percpu_gfp
 
@@ -54,7 +54,7 @@ n=1
 while [ "$n" -le "$NMAX" ]; do
 	# The subshell is the task that execs insmod, so fail-nth applies
 	# to the allocations of the module load and of its init.
-	if (echo "$n" >/proc/self/fail-nth && exec insmod "$ko" gfp=nofs nr_objs=16) 2>/dev/null; then
+	if (echo "$n" >/proc/self/fail-nth && exec insmod "$ko" gfp=nofs nr_objs=256) 2>/dev/null; then
 		:
 	fi
 	log=$(dmesg -c)
@@ -84,13 +84,13 @@ fi
 
 failures=$((other + leaks))
 echo "fail-nth 1..$NMAX step $STRIDE: $runs loads, $injected faults injected; load failed before init $loadfail, module saw NULL $nulls, module PASS $pass, other failures $other; kmemleak: $leaks new leaks"
-echo "torture: test=fault_inject iterations=$runs faults=$injected failures=$failures load=insmod $mod gfp=nofs under fail-nth 1..$NMAX step $STRIDE (failslab + fail_page_alloc); NULL seen by module=$nulls, load failed=$loadfail, kmemleak leaks=$leaks"
+echo "torture: test=fault_inject iterations=$runs faults=$injected failures=$failures load=insmod $mod gfp=nofs nr_objs=256 under fail-nth 1..$NMAX step $STRIDE (failslab + fail_page_alloc); NULL seen by module=$nulls, load failed=$loadfail, kmemleak leaks=$leaks"
 if [ "$failures" != 0 ]; then
 	echo "FAIL: $other unexpected module failures, $leaks kmemleak reports"
 	exit 1
 fi
-if [ "$injected" = 0 ]; then
-	echo "FAIL: no fault was injected; the sweep tested nothing"
+if [ "$injected" = 0 ] || [ "$nulls" = 0 ]; then
+	echo "FAIL: no injected fault reached the percpu allocations ($injected injected); the sweep tested nothing"
 	exit 1
 fi
 echo "PASS: $injected injected faults handled, no leak"

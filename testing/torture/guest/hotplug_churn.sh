@@ -16,7 +16,7 @@
 set -eu -o pipefail
 
 ksft_skip=4
-LOOPS=${TORTURE_LOOPS:-200000}
+LOOPS=${TORTURE_LOOPS:-100000}
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 sysc=/sys/devices/system/cpu
 
