@@ -45,21 +45,6 @@ git -C "$tree" checkout -q --detach "$COMMIT"
 log "build $BASE $variant ${COMMIT:0:12}: configuring"
 configure "$tree" "$out" "$ARCH" "" "${frags[@]}"
 
-# A fragment option that did not survive olddefconfig means a missing
-# dependency: fail loudly instead of testing something else. Options that
-# this step's tree does not define at all (a test a later patch adds) are
-# only noted.
-missing=$(cat "${frags[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | while IFS= read -r want; do
-	grep -qxF "$want" "$out/.config" && continue
-	sym=${want%%=*}
-	if git -C "$tree" grep -qE "^(menu)?config ${sym#CONFIG_}\$" -- '*Kconfig*'; then
-		echo "$want"
-	else
-		log "build $BASE: $sym is not defined at this step"
-	fi
-done)
-[ -z "$missing" ] || die "config for $BASE $variant lacks:"$'\n'"$missing"
-
 log "build $BASE $variant ${COMMIT:0:12}: make -j$(nproc)"
 if ! make -C "$tree" O="$out" ARCH="$ARCH" -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1; then
 	tail -n 30 "$out/build.log" >&2

@@ -73,6 +73,25 @@ configure() {
 	make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" tinyconfig >/dev/null 2>&1
 	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$@" >"$out/merge.log" 2>&1
 	make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" olddefconfig >/dev/null 2>&1
+
+	# A fragment option that did not survive olddefconfig means a missing
+	# dependency: fail loudly instead of testing something else. Options
+	# that the checked-out tree does not define at all (a test a later
+	# patch adds) are only noted.
+	local want sym missing=''
+	while IFS= read -r want; do
+		grep -qxF "$want" "$out/.config" && continue
+		sym=${want%%=*}
+		if git -C "$tree" grep -qE "^(menu)?config ${sym#CONFIG_}\$" -- '*Kconfig*'; then
+			missing+=$'\n'$want
+		else
+			log "configure: $sym is not defined at this step"
+		fi
+	done < <(cat "$@" | grep -E '^CONFIG_[A-Z0-9_]+=')
+	while IFS= read -r sym; do
+		grep -q "^$sym=" "$out/.config" && missing+=$'\n'"# $sym is not set"
+	done < <(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$@")
+	[ -z "$missing" ] || die "config $out lacks:$missing"
 }
 
 tree_dir() { echo "$CACHE/trees/$1"; }

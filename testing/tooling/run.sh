@@ -457,6 +457,24 @@ t_missing_cross_compiler() {
 		[ ! -e "$c/check" ] && [ "$(git -C "$c/trees/9.8" symbolic-ref -q --short HEAD)" = main ]
 }
 
+# A fragment option whose dependencies are not met must stop the build
+# instead of quietly building another config (tinyconfig selects
+# SLUB_TINY, which KASAN depends on being off). Needs a fetched real tree.
+t_unmet_config_dependency_refused() {
+	local tree=${CACHE:-$TOP/.cache}/trees/${BASE:-7.3}
+	[ -d "$tree/scripts/kconfig" ] || { echo "SKIP no fetched tree at $tree (make fetch)"; return 2; }
+	printf 'CONFIG_KASAN=y\n' >"$tmp/kasan-only.config"
+	# shellcheck disable=SC1091
+	! (. "$S/lib.sh" && configure "$tree" "$tmp/cfg-bad" x86_64 "" "$tmp/kasan-only.config") \
+		>"$tmp/out" 2>"$tmp/err" || return 1
+	grep -qx "error: config $tmp/cfg-bad lacks:" "$tmp/err" && grep -qx "CONFIG_KASAN=y" "$tmp/err" || return 1
+	# The harness's own KASAN variant configures without complaint.
+	# shellcheck disable=SC1091,SC2046
+	(. "$S/lib.sh" && configure "$tree" "$tmp/cfg-kasan" x86_64 "" \
+		$(variant_frags kasan | sed "s|[^ ]*|$TOP/configs/&|g")) >"$tmp/out" 2>"$tmp/err" &&
+		grep -qx 'CONFIG_KASAN_VMALLOC=y' "$tmp/cfg-kasan/.config"
+}
+
 # mk_one_patch DIR SUBJECT SED: a series DIR/series of one patch (made with
 # git format-patch) that applies SED to mm/vmalloc.c of mk_tree's tree; the
 # author's tree is left in DIR/gen for comparison.
@@ -642,7 +660,7 @@ cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
 	t_fetch_corrupt_deb_redownloaded t_fetch_leftover_tmp_discarded
 	t_fetch_untagged_tree_rebuilt t_fetch_killed_before_version_recorded
 	t_fetch_tree_without_version_rebuilt
-	t_missing_cross_compiler
+	t_missing_cross_compiler t_unmet_config_dependency_refused
 	t_apply_trailing_whitespace t_apply_whitespace_error_config
 	t_apply_crlf_patch t_apply_crlf_content_rejected
 	t_bench_report_targets t_bench_report_misses t_torture_report)

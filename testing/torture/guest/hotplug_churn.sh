@@ -69,7 +69,7 @@ failures=$((errors + offline))
 
 echo "offline/online cycles=$cycles over $((end - start)) s, write errors=$errors, CPUs left offline=$offline"
 echo "lazily freed pages not yet purged: $left (drain threshold $limit)"
-echo "torture: test=hotplug iterations=$cycles faults=0 failures=$failures load=test_vmalloc fix_size ${ncpu}x$LOOPS + offline/online of CPUs$(echo "$cpus" | sed 's|[^ ]*/cpu||g') every 50 ms; unpurged pages after=$left"
+echo "torture: test=hotplug iterations=$cycles faults=0 failures=$failures load=test_vmalloc fix_size ${ncpu}x$LOOPS + offline/online of cpu$(echo "$cpus" | sed 's|[^ ]*/cpu||g') every 50 ms; unpurged pages after=$left"
 if [ "$failures" != 0 ]; then
 	echo "FAIL: $errors hotplug write errors, $offline CPUs offline, $left unpurged pages (limit $limit)"
 	exit 1
