@@ -51,17 +51,24 @@ else
 	echo "(no report yet: run make)" >"$gen/results"
 fi
 
-# Benchmark tables of the latest "make bench" (BENCH=<bench dir> for another).
-bench=$(readlink -f "${BENCH:-$CACHE/bench/latest-$BASE}" || true)
-if [ -n "$bench" ] && [ -f "$bench/bench.md" ]; then
-	{
-		echo "Measured by make bench ($(basename "$bench")):"
-		echo
-		cat "$bench/bench.md"
-	} >"$gen/bench"
-else
-	echo "(no benchmark yet: run make bench)" >"$gen/bench"
-fi
+# block NAME DIR FILE WHAT HINT: the generated block NAME from DIR/FILE (a
+# Markdown report of a bench or torture run), or a note to run HINT.
+block() {
+	local dir
+	dir=$(readlink -f "$2" || true)
+	if [ -n "$dir" ] && [ -f "$dir/$3" ]; then
+		{
+			echo "Measured by $5 ($(basename "$dir")):"
+			echo
+			cat "$dir/$3"
+		} >"$gen/$1"
+	else
+		echo "(no $4 yet: run $5)" >"$gen/$1"
+	fi
+}
+# The latest "make bench" and "make torture" (BENCH= / TORTURE=<dir> for others).
+block bench "${BENCH:-$CACHE/bench/latest-$BASE}" bench.md benchmark "make bench"
+block reliability "${TORTURE:-$CACHE/torture/latest-$BASE}" reliability.md "torture run" "make torture"
 
 # Replace each generated block in place.
 out=$(mktemp)

@@ -647,7 +647,24 @@ t_torture_report() {
 	torture_boot "$d/series-1" fail $'log: WARNING\tfail\t1 matching lines'
 	! python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
 		grep -q '| hotplug | series | churn + hotplug | 12 | 0 | 0 | FAIL |' "$tmp/t.out" &&
-		grep -q '| series | 1 | log: WARNING | 0 |' "$tmp/t.out"
+		grep -q '| series | 1 | log: WARNING | 0 |' "$tmp/t.out" || return 1
+	# KASAN rows: the base's failing tests are labelled expected; a KASAN
+	# report or a failing test on the series fails the report.
+	local k=$tmp/kasanrun t
+	torture_boot "$d/series-1" pass $'log: lockdep\tpass\tnone'
+	for t in step-0 step-0+tests step-3; do mkdir -p "$k/$t"; done
+	printf 'boot\tpass\tok\nselftests: a\tfail\t\nselftests: b\tpass\t\nlog: KASAN\tpass\tnone\n' \
+		>"$k/step-0+tests/results.tsv"
+	printf 'boot\tpass\tok\nselftests: a\tpass\t\nselftests: b\tpass\t\nlog: KASAN\tpass\tnone\n' \
+		>"$k/step-3/results.tsv"
+	python3 "$S/torture-report.py" "$d" "$k" >"$tmp/t.out" &&
+		grep -qF '| base (step-0+tests) | kasanrun | pass | 1 / 1 (expected: tests of the fix on the unfixed base) / 0 | none |' "$tmp/t.out" &&
+		grep -qF '| series (step-3) | kasanrun | pass | 2 / 0 / 0 | none |' "$tmp/t.out" || return 1
+	printf 'boot\tpass\tok\nselftests: a\tfail\t\nlog: KASAN\tfail\t1 matching lines\n' \
+		>"$k/step-3/results.tsv"
+	! python3 "$S/torture-report.py" "$d" "$k" >"$tmp/t.out" &&
+		grep -qF '| series (step-3) | kasanrun | pass | 0 / 1 / 0 | fail: 1 matching lines |' "$tmp/t.out" &&
+		grep -q 'Problems: .*KASAN report on series.*series: 1 tests failed under KASAN' "$tmp/t.out"
 }
 
 cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
