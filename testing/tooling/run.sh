@@ -57,8 +57,10 @@ mk_fake_base() {
 		>"$d/pkg/DEBIAN/control"
 	dpkg-deb -Zxz --build "$d/pkg" "$d/good.deb" >/dev/null || return 1
 	printf '0.1\t%s\t%s\tfake\n' "$FB_PKG" "$FB_VER" >"$d/bases"
-	cat >"$d/bin/apt-get" <<'EOS'
+	# One fake for apt-get and apt-cache: options skipped, call logged.
+	cat >"$d/bin/apt-fake" <<'EOS'
 #!/bin/sh
+tool=${0##*/}
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) shift 2 ;;
@@ -66,10 +68,10 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
-echo "apt-get $*" >>"$FAKE_APT_LOG"
-case $1 in
-update) ;;
-download)
+echo "$tool $*" >>"$FAKE_APT_LOG"
+case "$tool ${1:-}" in
+"apt-get update") ;;
+"apt-get download")
 	f=${2%%=*}_${2#*=}_all.deb
 	if [ "${FAKE_APT_FAIL:-0}" = 1 ]; then
 		head -c $(($(wc -c <"$FAKE_DEB") / 2)) "$FAKE_DEB" >"$f"
@@ -77,23 +79,14 @@ download)
 		exit 100
 	fi
 	cp "$FAKE_DEB" "$f" ;;
+"apt-cache madison")
+	echo " $2 | $FAKE_APT_VERSION | fake://archive fake/main all Packages" ;;
 *) exit 100 ;;
 esac
 EOS
-	cat >"$d/bin/apt-cache" <<'EOS'
-#!/bin/sh
-while [ $# -gt 0 ]; do
-	case $1 in
-	-o) shift 2 ;;
-	-*) shift ;;
-	*) break ;;
-	esac
-done
-echo "apt-cache $*" >>"$FAKE_APT_LOG"
-[ "$1" = madison ] || exit 100
-echo " $2 | $FAKE_APT_VERSION | fake://archive fake/main all Packages"
-EOS
-	chmod +x "$d/bin/apt-get" "$d/bin/apt-cache"
+	chmod +x "$d/bin/apt-fake"
+	ln -s apt-fake "$d/bin/apt-get"
+	ln -s apt-fake "$d/bin/apt-cache"
 }
 fetch_fake() { # fetch_fake CACHE [VAR=value...]: scripts/fetch-base.sh 0.1
 	local c=$1
