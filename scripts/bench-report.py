@@ -80,7 +80,12 @@ def fmt_us(ns):
     return "%.0f" % (ns / 1000.0) if ns is not None else "n/a"
 
 
-def spread(v, f=lambda x: x):
+def num(x):
+    """A count as an integer; a median of an even number of boots may be x.5."""
+    return str(int(x)) if float(x).is_integer() else "%.1f" % x
+
+
+def spread(v, f=num):
     """median [min..max] of per-boot values."""
     if not v:
         return "n/a"
@@ -169,8 +174,9 @@ def markdown(meta, s, tg, boots):
     us = fmt_us
     lines = [
         "Benchmark: %s, base vs top of the series, same run, %s boots each "
-        "(%s)" % (meta.get("package", "?"), meta.get("boots", "?"),
-                  meta.get("accel", "?").upper()),
+        "(%s), kernel command line: %s" % (
+            meta.get("package", "?"), meta.get("boots", "?"),
+            meta.get("accel", "?").upper(), meta.get("cmdline", "?")),
         "",
         "| measurement (median [min..max] over boots) | base | series |",
         "|---|---|---|",
