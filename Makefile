@@ -127,8 +127,9 @@ lint:
 test: deps
 	scripts/test.sh
 
+# The latest run of the variant (lockdep, or KASAN=1 / VARIANT=...).
 report:
-	scripts/report.sh $${CACHE:-.cache}/reports/latest-$(BASE)
+	scripts/report.sh $${CACHE:-.cache}/reports/latest-$(BASE)-$(or $(VARIANT),$(if $(filter 1,$(KASAN)),kasan,lockdep))
 
 clean:
 	rm -rf $${CACHE:-.cache}/reports $${CACHE:-.cache}/build

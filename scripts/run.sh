@@ -18,7 +18,11 @@ tree=$(tree_dir "$BASE")
 
 run=$CACHE/reports/$BASE-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$run"
-ln -sfn "$(basename "$run")" "$CACHE/reports/latest-$BASE"
+# latest-<BASE> is the latest run of the default (lockdep) variant, the
+# one the cover letter's results come from; every variant also has its own.
+if [ "$VARIANT" = lockdep ]; then
+	ln -sfn "$(basename "$run")" "$CACHE/reports/latest-$BASE"
+fi
 ln -sfn "$(basename "$run")" "$CACHE/reports/latest-$BASE-$VARIANT"
 
 mapfile -t commits < <(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base)
