@@ -25,6 +25,10 @@ git -C "$tree" diff --stat=72 base "$top" >"$gen/diffstat"
 	echo "  a source tarball without upstream history; no commit id exists)"
 } >"$gen/base"
 
+# A block whose input is missing (a fresh clone has no .cache) keeps the
+# text it has, which names the run it came from; only blocks with a file
+# in $gen are replaced.
+
 # Results: each test of the latest report, at the base and at the top.
 # REPORT=<run dir> picks another run than the latest one.
 rep=$(readlink -f "${REPORT:-$CACHE/reports/latest-$BASE}" || true)
@@ -48,11 +52,11 @@ if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 		echo "  drain hog reports under the same stress: base ${hb:-?}, series ${ht:-?}"
 	} >"$gen/results"
 else
-	echo "(no report yet: run make)" >"$gen/results"
+	log "no report for $BASE (run make): results block left as it is"
 fi
 
 # block NAME DIR FILE WHAT HINT: the generated block NAME from DIR/FILE (a
-# Markdown report of a bench or torture run), or a note to run HINT.
+# Markdown report of a bench or torture run); without it the block is kept.
 block() {
 	local dir
 	dir=$(readlink -f "$2" || true)
@@ -63,7 +67,7 @@ block() {
 			cat "$dir/$3"
 		} >"$gen/$1"
 	else
-		echo "(no $4 yet: run $5)" >"$gen/$1"
+		log "no $4 for $BASE (run $5): $1 block left as it is"
 	fi
 }
 # The latest "make bench" and "make torture" (BENCH= / TORTURE=<dir> for others).
@@ -73,7 +77,11 @@ block reliability "${TORTURE:-$CACHE/torture/latest-$BASE}" reliability.md "tort
 # Replace each generated block in place.
 out=$(mktemp)
 awk -v dir="$gen" '
-	/^==== generated: [a-z]+ ====$/ { print; name = $3; while ((getline l < (dir "/" name)) > 0) print l; skip = 1; next }
+	/^==== generated: [a-z]+ ====$/ {
+		print; f = dir "/" $3
+		if ((getline l < f) > 0) { print l; while ((getline l < f) > 0) print l; skip = 1 }
+		next
+	}
 	/^==== end: [a-z]+ ====$/ { skip = 0 }
 	!skip { print }' "$cover" >"$out"
 mv "$out" "$cover"

@@ -660,6 +660,35 @@ t_torture_report() {
 		grep -q 'Problems: .*KASAN report on series.*series: 1 tests failed under KASAN' "$tmp/t.out"
 }
 
+# "make cover-letter" on a checkout without reports (a fresh clone) must
+# keep the measured blocks it has and regenerate only what it can: a copy
+# of the project with a stable series for the fake base 0.1.
+t_cover_letter_keeps_measured_blocks() {
+	mk_fake_base || return 1
+	local p=$tmp/clp c=$tmp/clp/.cache b
+	rm -rf "$p"
+	mkdir -p "$p/stable/0.1" || return 1
+	cp -r "$S" "$p/scripts"
+	mk_series "$tmp/gen" "$p/stable/0.1" >/dev/null
+	{
+		for b in shortlog results bench reliability; do
+			printf '==== generated: %s ====\nold %s\n==== end: %s ====\n' "$b" "$b" "$b"
+		done
+	} >"$p/stable/0.1/cover-letter.txt"
+	mkdir -p "$tmp/clbench"
+	echo '| bench table |' >"$tmp/clbench/bench.md"
+	env PATH="$tmp/fakebase/bin:$PATH" BASES_FILE="$tmp/fakebase/bases" \
+		FAKE_DEB="$tmp/fakebase/good.deb" FAKE_APT_VERSION="$FB_VER" \
+		FAKE_APT_LOG="$c.apt-log" CACHE="$c" BASE=0.1 BENCH="$tmp/clbench" \
+		"$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
+	b=$p/stable/0.1/cover-letter.txt
+	grep -q 'mm: second' "$b" && ! grep -q 'old shortlog' "$b" &&
+		grep -qx 'old results' "$b" && grep -qx 'old reliability' "$b" &&
+		grep -qx '| bench table |' "$b" && ! grep -q 'old bench' "$b" &&
+		[ "$(grep -c '^==== end: ' "$b")" = 4 ] &&
+		grep -q 'results block left as it is' "$tmp/err"
+}
+
 cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
 	t_dirty_kdir_refused t_patch_not_applying t_missing_series_file
 	t_empty_series t_quilt_push t_missing_qemu t_missing_busybox t_hung_guest_is_bounded t_panicking_guest
@@ -673,7 +702,8 @@ cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
 	t_missing_cross_compiler t_unmet_config_dependency_refused
 	t_apply_trailing_whitespace t_apply_whitespace_error_config
 	t_apply_crlf_patch t_apply_crlf_content_rejected
-	t_bench_report_targets t_bench_report_misses t_torture_report)
+	t_bench_report_targets t_bench_report_misses t_torture_report
+	t_cover_letter_keeps_measured_blocks)
 
 echo "KTAP version 1"
 echo "1..${#cases[@]}"
