@@ -88,12 +88,17 @@ EOS
 	ln -s apt-fake "$d/bin/apt-get"
 	ln -s apt-fake "$d/bin/apt-cache"
 }
-fetch_fake() { # fetch_fake CACHE [VAR=value...]: scripts/fetch-base.sh 0.1
+fake_env() { # fake_env CACHE [VAR=value...] CMD...: CMD with the fake apt
 	local c=$1
 	shift
 	env PATH="$tmp/fakebase/bin:$PATH" BASES_FILE="$tmp/fakebase/bases" \
 		FAKE_DEB="$tmp/fakebase/good.deb" FAKE_APT_VERSION="$FB_VER" \
-		FAKE_APT_LOG="$c.apt-log" CACHE="$c" "$@" "$S/fetch-base.sh" 0.1
+		FAKE_APT_LOG="$c.apt-log" CACHE="$c" "$@"
+}
+fetch_fake() { # fetch_fake CACHE [VAR=value...]: scripts/fetch-base.sh 0.1
+	local c=$1
+	shift
+	fake_env "$c" "$@" "$S/fetch-base.sh" 0.1
 }
 # fake_tree_ok CACHE: CACHE holds exactly the imported fake base: its own
 # git tree with tags base and debian/<version> on HEAD, the recorded
@@ -677,10 +682,7 @@ t_cover_letter_keeps_measured_blocks() {
 	} >"$p/stable/0.1/cover-letter.txt"
 	mkdir -p "$tmp/clbench"
 	echo '| bench table |' >"$tmp/clbench/bench.md"
-	env PATH="$tmp/fakebase/bin:$PATH" BASES_FILE="$tmp/fakebase/bases" \
-		FAKE_DEB="$tmp/fakebase/good.deb" FAKE_APT_VERSION="$FB_VER" \
-		FAKE_APT_LOG="$c.apt-log" CACHE="$c" BASE=0.1 BENCH="$tmp/clbench" \
-		"$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
+	fake_env "$c" BASE=0.1 BENCH="$tmp/clbench" "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
 	b=$p/stable/0.1/cover-letter.txt
 	grep -q 'mm: second' "$b" && ! grep -q 'old shortlog' "$b" &&
 		grep -qx 'old results' "$b" && grep -qx 'old reliability' "$b" &&
