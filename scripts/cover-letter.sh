@@ -35,8 +35,11 @@ rep=$(readlink -f "${REPORT:-$CACHE/reports/latest-$BASE}" || true)
 if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 	first=$rep/step-0/results.tsv
 	last=$(find "$rep" -maxdepth 1 -name 'step-*' | sort -t- -k2,2n -k2 | tail -n 1)/results.tsv
+	# Which steps this run booted: all of them (make) or the ends (make test).
+	steps=$(find "$rep" -maxdepth 1 -name 'step-*' -printf '%f\n' | sed 's/^step-//' | sort -n | paste -sd, -)
 	{
-		echo "Measured by the harness ($(basename "$rep"), $(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), QEMU $(cat "$rep/step-0/accel" 2>/dev/null || echo ?)):"
+		echo "Measured by the harness ($(basename "$rep"), $(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), QEMU $(cat "$rep/step-0/accel" 2>/dev/null || echo ?)),"
+		echo "steps ${steps//,/, } of 0..$(series_patches "$series" | wc -l):"
 		tests=$rep/step-0+tests/results.tsv
 		[ -f "$tests" ] || tests=/dev/null
 		printf '  %-40s %-6s %-11s %s\n' "result" "base" "base+tests" "series"
