@@ -34,7 +34,8 @@ git -C "$tree" diff --stat=72 base "$top" >"$gen/diffstat"
 rep=$(readlink -f "${REPORT:-$CACHE/reports/latest-$BASE}" || true)
 if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 	first=$rep/step-0/results.tsv
-	last=$(find "$rep" -maxdepth 1 -name 'step-*' | sort -t- -k2,2n -k2 | tail -n 1)/results.tsv
+	last=$rep/step-$(find "$rep" -maxdepth 1 -name 'step-[0-9]*' -printf '%f\n' |
+		sed -n 's/^step-\([0-9]*\)$/\1/p' | sort -n | tail -n 1)/results.tsv
 	# Which steps this run booted: all of them (make) or the ends (make test).
 	steps=$(find "$rep" -maxdepth 1 -name 'step-*' -printf '%f\n' | sed 's/^step-//' | sort -n | paste -sd, -)
 	{
@@ -48,6 +49,13 @@ if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 				"$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$tests")" \
 				"$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$last")"
 		done <"$first"
+		# Steps between the base and the top, when the run booted them.
+		mid=$(find "$rep" -maxdepth 1 -name 'step-[0-9]*' ! -name step-0 ! -name 'step-0+tests' ! -path "${last%/results.tsv}" -printf '%p/results.tsv\n')
+		if [ -n "$mid" ]; then
+			# shellcheck disable=SC2086 # one path per line, no blanks
+			awk -F'\t' '{ n++ } $2 == "fail" { f++ } END {
+				printf "  steps between base and series (%d): %d results, %d failed\n", ARGC - 1, n, f }' $mid
+		fi
 		echo "  (base+tests: the base with only the test patches of the series; a"
 		echo "   fail there is a test of fixed behaviour failing on unfixed code)"
 		hb=$(sed -n 's/.*hog_reports .*total=\([0-9]*\).*/\1/p' "$rep/step-0/ktap.log" | head -n 1)

@@ -689,18 +689,21 @@ t_cover_letter_keeps_measured_blocks() {
 		grep -qx '| bench table |' "$b" && ! grep -q 'old bench' "$b" &&
 		[ "$(grep -c '^==== end: ' "$b")" = 4 ] &&
 		grep -q 'results block left as it is' "$tmp/err" || return 1
-	# With a report, the results block names its run and its steps.
-	local r=$tmp/clrep/0.1-run st
-	for st in 0 0+tests 2; do
+	# With a report, the results block names its run and its steps, and
+	# its series column is the highest step (10, not 9: run names have
+	# dashes and numbers of their own).
+	local r=$tmp/clrep/0.1-20260101-000000 st
+	for st in 0 0+tests 9 10; do
 		mkdir -p "$r/step-$st"
-		printf 'boot\tpass\tok\n' >"$r/step-$st/results.tsv"
+		printf 'boot\t%s\tok\n' "$([ "$st" = 9 ] && echo fail || echo pass)" >"$r/step-$st/results.tsv"
 		echo '# drain_hog: hog_reports total=3' >"$r/step-$st/ktap.log"
 	done
 	printf 'package=linux-source-0.1 %s\nvariant=lockdep\n' "$FB_VER" >"$r/meta"
 	fake_env "$c" BASE=0.1 REPORT="$r" "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
-	grep -qF "Measured by the harness (0.1-run, linux-source-0.1 $FB_VER, lockdep, QEMU ?)," "$b" &&
-		grep -qx 'steps 0, 0+tests, 2 of 0..2:' "$b" && ! grep -q 'old results' "$b" &&
-		grep -qx '  boot  *pass  *pass  *pass' "$b" && grep -qx '| bench table |' "$b"
+	grep -qF "Measured by the harness (0.1-20260101-000000, linux-source-0.1 $FB_VER, lockdep, QEMU ?)," "$b" &&
+		grep -qx 'steps 0, 0+tests, 9, 10 of 0..2:' "$b" && ! grep -q 'old results' "$b" &&
+		grep -qx '  boot  *pass  *pass  *pass' "$b" &&
+		grep -qx '  steps between base and series (1): 1 results, 1 failed' "$b" && grep -qx '| bench table |' "$b"
 }
 
 cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
