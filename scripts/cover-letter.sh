@@ -34,13 +34,14 @@ git -C "$tree" diff --stat=72 base "$top" >"$gen/diffstat"
 rep=$(readlink -f "${REPORT:-$CACHE/reports/latest-$BASE}" || true)
 if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 	first=$rep/step-0/results.tsv
-	last=$rep/step-$(find "$rep" -maxdepth 1 -name 'step-[0-9]*' -printf '%f\n' |
-		sed -n 's/^step-\([0-9]*\)$/\1/p' | sort -n | tail -n 1)/results.tsv
-	# Which steps this run booted: all of them (make) or the ends (make test).
-	steps=$(find "$rep" -maxdepth 1 -name 'step-*' -printf '%f\n' | sed 's/^step-//' | sort -n | paste -sd, -)
+	# The steps this run booted: all of them (make) or the ends (make test);
+	# the highest number is the top of the series.
+	steps=$(find "$rep" -maxdepth 1 -name 'step-*' -printf '%f\n' | sed 's/^step-//' | sort -n)
+	top_step=$(grep -x '[0-9]*' <<<"$steps" | tail -n 1)
+	last=$rep/step-$top_step/results.tsv
 	{
 		echo "Measured by the harness ($(basename "$rep"), $(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), QEMU $(cat "$rep/step-0/accel" 2>/dev/null || echo ?)),"
-		echo "steps ${steps//,/, } of 0..$(series_patches "$series" | wc -l):"
+		echo "steps $(paste -sd, - <<<"$steps" | sed 's/,/, /g') of 0..$(series_patches "$series" | wc -l):"
 		tests=$rep/step-0+tests/results.tsv
 		[ -f "$tests" ] || tests=/dev/null
 		printf '  %-40s %-6s %-11s %s\n' "result" "base" "base+tests" "series"
@@ -50,11 +51,11 @@ if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 				"$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$last")"
 		done <"$first"
 		# Steps between the base and the top, when the run booted them.
-		mid=$(find "$rep" -maxdepth 1 -name 'step-[0-9]*' ! -name step-0 ! -name 'step-0+tests' ! -path "${last%/results.tsv}" -printf '%p/results.tsv\n')
-		if [ -n "$mid" ]; then
-			# shellcheck disable=SC2086 # one path per line, no blanks
+		mapfile -t mid < <(grep -x '[0-9]*' <<<"$steps" | grep -vx -e 0 -e "$top_step" |
+			sed "s|.*|$rep/step-&/results.tsv|")
+		if [ "${#mid[@]}" -gt 0 ]; then
 			awk -F'\t' '{ n++ } $2 == "fail" { f++ } END {
-				printf "  steps between base and series (%d): %d results, %d failed\n", ARGC - 1, n, f }' $mid
+				printf "  steps between base and series (%d): %d results, %d failed\n", ARGC - 1, n, f }' "${mid[@]}"
 		fi
 		echo "  (base+tests: the base with only the test patches of the series; a"
 		echo "   fail there is a test of fixed behaviour failing on unfixed code)"
