@@ -433,6 +433,64 @@ t_fetch_tree_without_version_rebuilt() {
 	fetch_fake "$c" 2>"$tmp/err" && grep -q 'base 0.1: reusing' "$tmp/err"
 }
 
+# A stand-in kernel tree for scripts/build.sh: its Makefile leaves what
+# build.sh collects, and FAKE_HANG=<target> stops the build in that target
+# (marker file hung-in-<target> in O) so that a test can kill it there.
+mk_fake_kernel() {
+	mk_tree "$1"
+	mkdir -p "$1/scripts/kconfig"
+	printf '#!/bin/sh\nexit 0\n' >"$1/scripts/kconfig/merge_config.sh"
+	chmod +x "$1/scripts/kconfig/merge_config.sh"
+	echo "kernel image of $1" >"$1/image"
+	cat >"$1/Makefile" <<'EOM'
+hang = @if [ "$(FAKE_HANG)" = $@ ]; then touch $(O)/hung-in-$@; sleep 60; fi
+tinyconfig olddefconfig:
+	@touch $(O)/.config
+bzImage:
+	$(hang)
+	@mkdir -p $(O)/arch/x86/boot && cp image $(O)/arch/x86/boot/bzImage
+modules:
+	@:
+modules_install:
+	$(hang)
+	@mkdir -p $(INSTALL_MOD_PATH)/lib/modules/0.0
+EOM
+	git -C "$1" add -A
+	git -C "$1" commit -qm "fake kernel build"
+}
+# interrupted_build CACHE TARGET: start build.sh, kill its whole process
+# group once make sits in TARGET, as a ^C or a lost session would.
+interrupted_build() {
+	local c=$1 target=$2 pid
+	rm -f "$c/build/9.7-lockdep/hung-in-$target"
+	CACHE=$c FAKE_HANG=$target VARIANT=lockdep setsid "$S/build.sh" 9.7 HEAD >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -e "$c/build/9.7-lockdep/hung-in-$target" ] && break
+		sleep 0.1
+	done
+	[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" = "$pid" ] || return 1
+	kill -TERM -- "-$pid"
+	! wait "$pid" && [ -e "$c/build/9.7-lockdep/hung-in-$target" ]
+}
+t_build_interrupted_recovers() {
+	local c=$tmp/bi art
+	mk_fake_kernel "$c/trees/9.7"
+	# Killed while compiling, then while installing into the artifact
+	# directory: neither may leave an artifact that counts as built.
+	interrupted_build "$c" bzImage || return 1
+	[ -z "$(find "$c/artifacts" -name "done" 2>/dev/null)" ] || return 1
+	interrupted_build "$c" modules_install || return 1
+	[ -n "$(find "$c/artifacts" -mindepth 2 -maxdepth 2 -type d)" ] &&
+		[ -z "$(find "$c/artifacts" -name "done")" ] || return 1
+	# The rerun builds again and completes; the one after it is cached.
+	art=$(CACHE=$c VARIANT=lockdep "$S/build.sh" 9.7 HEAD 2>"$tmp/err") || return 1
+	grep -q 'build 9.7 lockdep HEAD: make -j' "$tmp/err" && [ -f "$art/done" ] &&
+		cmp -s "$art/bzImage" "$c/trees/9.7/image" && [ -d "$art/root/lib/modules/0.0" ] || return 1
+	[ "$(CACHE=$c VARIANT=lockdep "$S/build.sh" 9.7 HEAD 2>"$tmp/err")" = "$art" ] &&
+		grep -q ': cached (' "$tmp/err"
+}
+
 t_missing_cross_compiler() {
 	# PATH with everything of /usr/bin except the arm64 cross tools.
 	local nb=$tmp/nocross c=$tmp/xc head
@@ -715,12 +773,14 @@ cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
 	t_fetch_fake_base t_fetch_interrupted_download_recovers
 	t_fetch_corrupt_deb_redownloaded t_fetch_leftover_tmp_discarded
 	t_fetch_untagged_tree_rebuilt t_fetch_killed_before_version_recorded
-	t_fetch_tree_without_version_rebuilt
+	t_fetch_tree_without_version_rebuilt t_build_interrupted_recovers
 	t_missing_cross_compiler t_unmet_config_dependency_refused
 	t_apply_trailing_whitespace t_apply_whitespace_error_config
 	t_apply_crlf_patch t_apply_crlf_content_rejected
 	t_bench_report_targets t_bench_report_misses t_torture_report
 	t_cover_letter_keeps_measured_blocks)
+# Arguments pick cases by name (run.sh t_fetch_fake_base ...).
+if [ $# -gt 0 ]; then cases=("$@"); fi
 
 echo "KTAP version 1"
 echo "1..${#cases[@]}"
