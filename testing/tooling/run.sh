@@ -113,6 +113,10 @@ fake_tree_ok() {
 		[ -z "$(git -C "$t" status --porcelain --ignored)" ]
 }
 fake_deb() { echo "$1/debs/${FB_PKG}_${FB_VER}_all.deb"; }
+# cached_deb CACHE: CACHE already holds the fake base's complete .deb.
+cached_deb() {
+	mk_fake_base && mkdir -p "$1/debs" && cp "$tmp/fakebase/good.deb" "$(fake_deb "$1")"
+}
 downloads() { grep -c '^apt-get download ' "$1.apt-log" || true; }
 
 t_unknown_base() {
@@ -361,10 +365,8 @@ t_fetch_corrupt_deb_redownloaded() {
 	done
 }
 t_fetch_leftover_tmp_discarded() {
-	mk_fake_base || return 1
 	local c=$tmp/ft/cache
-	mkdir -p "$c/debs" || return 1
-	cp "$tmp/fakebase/good.deb" "$(fake_deb "$c")"
+	cached_deb "$c" || return 1
 	# An import interrupted after "git tag base": scratch tree with junk.
 	mk_tree "$c/trees/0.1.tmp/src"
 	echo junk >"$c/trees/0.1.tmp/src/half-extracted"
@@ -376,10 +378,8 @@ t_fetch_leftover_tmp_discarded() {
 		fake_tree_ok "$c"
 }
 t_fetch_untagged_tree_rebuilt() {
-	mk_fake_base || return 1
 	local c=$tmp/fu/cache
-	mkdir -p "$c/debs" || return 1
-	cp "$tmp/fakebase/good.deb" "$(fake_deb "$c")"
+	cached_deb "$c" || return 1
 	# A git tree without the base tag, recorded as an older version.
 	mk_tree "$c/trees/0.1"
 	echo 0.1.0-1 >"$c/trees/0.1.version"
@@ -391,18 +391,15 @@ t_fetch_untagged_tree_rebuilt() {
 	c=$tmp/fu/proj/.cache
 	mk_tree "$tmp/fu/proj"
 	git -C "$tmp/fu/proj" tag base
-	mkdir -p "$c/debs" "$c/trees/0.1/mm"
-	cp "$tmp/fakebase/good.deb" "$(fake_deb "$c")"
+	cached_deb "$c" && mkdir -p "$c/trees/0.1/mm" || return 1
 	echo 'line 1' >"$c/trees/0.1/mm/vmalloc.c"
 	echo "$FB_VER" >"$c/trees/0.1.version"
 	fetch_fake "$c" 2>"$tmp/err" || return 1
 	grep -q 'base 0.1: extracting' "$tmp/err" && fake_tree_ok "$c"
 }
 t_fetch_killed_before_version_recorded() {
-	mk_fake_base || return 1
 	local c=$tmp/fk/cache km=$tmp/killmv
-	mkdir -p "$c/debs" "$km" || return 1
-	cp "$tmp/fakebase/good.deb" "$(fake_deb "$c")"
+	cached_deb "$c" && mkdir -p "$km" || return 1
 	# A tree being rebuilt (no base tag) that has an older version recorded.
 	mk_tree "$c/trees/0.1"
 	echo 0.1.0-1 >"$c/trees/0.1.version"
