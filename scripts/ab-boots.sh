@@ -43,7 +43,11 @@ ln -sfn "$(basename "$out")" "$CACHE/$name/latest-$BASE"
 {
 	echo "base=$BASE"
 	echo "package=$(base_field "$BASE" 2) $(base_version "$BASE")"
-	echo "base_kernel=step $AB_BASE_STEP: $(git -C "$tree" log -1 --format='%h %s' "$basec")"
+	if [ "$AB_BASE_STEP" = 0 ]; then
+		echo "base_kernel=step 0: $(git -C "$tree" log -1 --format='%h %s' "$basec")"
+	else
+		echo "base_kernel=step 0+tests (the base with only the series' $((${#tcommits[@]} - 1)) test patches): $(git -C "$tree" log -1 --format='%h %s' "$basec")"
+	fi
 	echo "series=${series#"$TOP"/} ($((${#commits[@]} - 1)) patches)"
 	echo "top=patch $((${#commits[@]} - 1)) (top): $(git -C "$tree" log -1 --format='%h %s' "${commits[-1]}")"
 	echo "variant=$VARIANT"

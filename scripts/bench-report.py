@@ -189,7 +189,11 @@ def markdown(meta, s, tg, boots):
         "Benchmark: %s, base vs top of the series, same run, %s boots each "
         "(%s), kernel command line: %s" % (
             meta.get("package", "?"), meta.get("boots", "?"),
-            meta.get("accel", "?").upper(), meta.get("cmdline", "?")),
+            "%s, %s vCPU%s, %s" % (meta.get("accel", "?").upper(),
+                                   meta.get("smp", "?"),
+                                   "" if meta.get("smp") == "1" else "s",
+                                   meta.get("mem", "?")),
+            meta.get("cmdline", "?")),
         "",
         "| measurement (median [min..max] over boots) | base | series |",
         "|---|---|---|",
