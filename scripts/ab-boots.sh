@@ -25,11 +25,13 @@ lock_base "$BASE"
 tree=$(tree_dir "$BASE")
 
 mapfile -t commits < <(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base)
+label=''
 case "$AB_BASE_STEP" in
 0) basec=${commits[0]} ;;
 0+tests)
 	mapfile -t tcommits < <(apply_tests_only "$tree" "$series")
 	basec=${tcommits[-1]}
+	label=" (the base with only the series' $((${#tcommits[@]} - 1)) test patches)"
 	;;
 *) die "AB_BASE_STEP must be 0 or 0+tests, not '$AB_BASE_STEP'" ;;
 esac
@@ -43,11 +45,7 @@ ln -sfn "$(basename "$out")" "$CACHE/$name/latest-$BASE"
 {
 	echo "base=$BASE"
 	echo "package=$(base_field "$BASE" 2) $(base_version "$BASE")"
-	if [ "$AB_BASE_STEP" = 0 ]; then
-		echo "base_kernel=step 0: $(git -C "$tree" log -1 --format='%h %s' "$basec")"
-	else
-		echo "base_kernel=step 0+tests (the base with only the series' $((${#tcommits[@]} - 1)) test patches): $(git -C "$tree" log -1 --format='%h %s' "$basec")"
-	fi
+	echo "base_kernel=step $AB_BASE_STEP$label: $(git -C "$tree" log -1 --format='%h %s' "$basec")"
 	echo "series=${series#"$TOP"/} ($((${#commits[@]} - 1)) patches)"
 	echo "top=patch $((${#commits[@]} - 1)) (top): $(git -C "$tree" log -1 --format='%h %s' "${commits[-1]}")"
 	echo "variant=$VARIANT"

@@ -27,7 +27,7 @@ PERF_LIMIT = 1.02      # series / base time per test_vmalloc test
 def parse_boot(path):
     """The bench figures of one boot's ktap.log."""
     b = {"hogs": None, "probe": {}, "overlap": {}, "cdf": {}, "durations": {},
-         "perf": {}, "perf_pass": {}, "notes": [], "lazy_purges": None, "result": None}
+         "perf": {}, "notes": [], "lazy_purges": None, "result": None}
     with open(path, errors="replace") as f:
         for line in f:
             line = line.rstrip("\n")
@@ -52,8 +52,8 @@ def parse_boot(path):
             elif rest.startswith("duration "):
                 b["durations"].setdefault(kv["fn"], []).append(int(kv["us"]))
             elif rest.startswith("perf "):
-                b["perf"].setdefault(kv["test"], []).append(int(kv["usec"]))
-                b["perf_pass"].setdefault(kv["test"], {})[kv["run"]] = \
+                # test -> {pass: usec}; busybox runs the init twice.
+                b["perf"].setdefault(kv["test"], {})[kv["run"]] = \
                     int(kv["usec"])
             elif rest.startswith("lazy_purges="):
                 b["lazy_purges"] = int(kv["lazy_purges"])
@@ -109,11 +109,9 @@ def summarize(boots):
             d[fn] = stats(v)
         perf, by_pass = {}, {}
         for b in bs:
-            for t, v in b["perf"].items():
-                perf.setdefault(t, []).extend(v)
-            # busybox runs the init twice: pass 1 and 2 of each boot.
-            for t, runs in b["perf_pass"].items():
+            for t, runs in b["perf"].items():
                 for run, v in runs.items():
+                    perf.setdefault(t, []).append(v)
                     by_pass.setdefault(t, {}).setdefault(run, []).append(v)
         s[k] = {
             "boots": len(bs),

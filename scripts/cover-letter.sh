@@ -37,7 +37,8 @@ if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 	# The steps this run booted: all of them (make) or the ends (make test);
 	# the highest number is the top of the series.
 	steps=$(find "$rep" -maxdepth 1 -name 'step-*' -printf '%f\n' | sed 's/^step-//' | sort -n)
-	top_step=$(grep -x '[0-9]*' <<<"$steps" | tail -n 1)
+	numbered=$(grep -x '[0-9]*' <<<"$steps")
+	top_step=$(tail -n 1 <<<"$numbered")
 	last=$rep/step-$top_step/results.tsv
 	{
 		echo "Measured by the harness ($(basename "$rep"), $(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), QEMU $(cat "$rep/step-0/accel" 2>/dev/null || echo ?)),"
@@ -51,7 +52,7 @@ if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 				"$(awk -F'\t' -v n="$name" '$1 == n {print $2}' "$last")"
 		done <"$first"
 		# Steps between the base and the top, when the run booted them.
-		mapfile -t mid < <(grep -x '[0-9]*' <<<"$steps" | grep -vx -e 0 -e "$top_step" |
+		mapfile -t mid < <(grep -vx -e 0 -e "$top_step" <<<"$numbered" |
 			sed "s|.*|$rep/step-&/results.tsv|")
 		if [ "${#mid[@]}" -gt 0 ]; then
 			awk -F'\t' '{ n++ } $2 == "fail" { f++ } END {
