@@ -28,7 +28,7 @@
 
 BASE  ?= 7.3
 BRANCH ?= vmalloc-series
-export BASE STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE BENCH_BOOTS TORTURE_BOOTS
+export BASE SEND PATCHES STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE BENCH_BOOTS TORTURE_BOOTS
 
 SERIES = $(CURDIR)/$(if $(wildcard stable/$(BASE)/series),stable/$(BASE)/series,series)
 
@@ -101,10 +101,12 @@ validate-all: deps
 check-series: deps
 	set -e; for b in $(BASES); do BASE=$$b BOOT=0 STEPS=all scripts/run.sh; done
 
-# Mails for the series with b4 send --dry-run (nothing is sent); To/Cc from
-# scripts/get_maintainer.pl. BASE=7.2 or 6.12 sends the stable series.
+# One mail thread per posting of patches.meta, made with b4 (To/Cc from
+# scripts/get_maintainer.pl), written to $(CACHE)/send/<posting>/mails;
+# SEND=1 sends them as you (git send-email). BASE=7.2 or 6.12 writes the
+# stable request for the mainline commits of that queue instead.
 send: fetch
-	scripts/send.sh $(BASE)
+	scripts/send.sh
 
 # The series' kselftests packed like kselftest's gen_tar, for labs.
 kselftest-tar: fetch

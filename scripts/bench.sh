@@ -1,14 +1,33 @@
 #!/usr/bin/env bash
 # bench.sh: "make bench". Same-run A/B benchmark of the base (step 0) and
-# the top of the series for BASE (scripts/ab-boots.sh, BENCH_BOOTS boots
-# each, same config and stress: testing/bench/guest/vmalloc_bench.sh);
-# scripts/bench-report.py turns the raw data into bench.json, bench.md and
-# latency-cdf.png under $CACHE/bench/<BASE>-<time>/ (latest-<BASE>).
+# the top of the series for BASE (scripts/ab-boots.sh, same config):
+#  throughput/latency  BENCH_BOOTS boots each under the same stress
+#                      (testing/bench/guest/vmalloc_bench.sh), reported by
+#                      scripts/bench-report.py: bench.json, bench.md,
+#                      latency-cdf.png under $CACHE/bench/latest-<BASE>/;
+#  isolated CPU        BENCH_ISOL_BOOTS boots each with the last CPU
+#                      isolated (isolcpus=domain,N) and an application on
+#                      it freeing vmalloc memory
+#                      (testing/bench/guest/isolated_cpu.sh), reported by
+#                      scripts/isolcpu-report.py: isolcpu.json, isolcpu.md
+#                      under $CACHE/bench-isolcpu/latest-<BASE>/.
+# BENCH_PARTS=throughput,isolcpu (default both) picks the parts.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need_tool python3 python3
 need_tool gnuplot gnuplot-nox
-out=$(AB_BOOTS=${BENCH_BOOTS:-3} AB_BASE_STEP=0 "$TOP/scripts/ab-boots.sh" bench bench/vmalloc_bench.sh)
-python3 "$TOP/scripts/bench-report.py" "$out"
+parts=${BENCH_PARTS:-throughput,isolcpu}
+rc=0
+if [[ ,$parts, == *,throughput,* ]]; then
+	out=$(AB_BOOTS=${BENCH_BOOTS:-3} AB_BASE_STEP=0 "$TOP/scripts/ab-boots.sh" bench bench/vmalloc_bench.sh)
+	python3 "$TOP/scripts/bench-report.py" "$out" || rc=1
+fi
+if [[ ,$parts, == *,isolcpu,* ]]; then
+	[ "$SMP" -ge 2 ] || die "the isolated-CPU bench needs SMP >= 2 (one housekeeping CPU)"
+	out=$(AB_BOOTS=${BENCH_ISOL_BOOTS:-2} AB_BASE_STEP=0 CMDLINE="isolcpus=domain,$((SMP - 1))" \
+		"$TOP/scripts/ab-boots.sh" bench-isolcpu bench/isolated_cpu.sh)
+	python3 "$TOP/scripts/isolcpu-report.py" "$out" || rc=1
+fi
+exit "$rc"

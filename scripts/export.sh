@@ -44,4 +44,8 @@ mv "$tmp"/*.patch "$dir/patches/"
 	[ -n "$header" ] && echo "$header"
 	(cd "$dir/patches" && ls -- *.patch)
 } >"$dir/series"
+# A stable queue's patches also say where they stand upstream.
+case "$(realpath "$dir")" in
+"$TOP"/stable/*) "$TOP/scripts/stable-headers.sh" "$dir" ;;
+esac
 log "exported $n patches to $dir/patches (signed off by $ident)"

@@ -71,6 +71,11 @@ log "base $BASE: importing into git"
 (
 	cd "$tmp/src"
 	git init -q -b base-import
+	# The import leaves ~90,000 loose objects; git would start a long
+	# background "gc --auto" after the next command, competing with the
+	# kernel builds. The tree is a cache: never repack it on its own.
+	git config gc.auto 0
+	git config maintenance.auto false
 	# Debian's top-level .gitignore ends with "/*"; force-add the tree.
 	git add -A -f
 	GIT_AUTHOR_NAME="$pkg" GIT_AUTHOR_EMAIL="$pkg@packages.debian.org" \

@@ -94,6 +94,23 @@ configure() {
 	[ -z "$missing" ] || die "config $out lacks:$missing"
 }
 
+# person_identity NAME EMAIL: whether NAME <EMAIL> can be a person's mail
+# identity. Unset values, reserved domains (.example, .invalid, .test,
+# .localhost, example.com/org/net) and no-reply addresses are not.
+person_identity() {
+	local email=${2,,}
+	[ -n "$1" ] && [ -n "$email" ] || return 1
+	case "$email" in
+	*@*.*) ;;
+	*) return 1 ;;
+	esac
+	case "$email" in
+	*noreply* | *no-reply* | *.example | *.invalid | *.test | *.localhost | \
+		*@example.com | *@example.org | *@example.net | *@localhost*) return 1 ;;
+	esac
+	return 0
+}
+
 tree_dir() { echo "$CACHE/trees/$1"; }
 
 # lock_base BASE: hold an exclusive lock on the cached tree of BASE until
@@ -135,19 +152,129 @@ series_patches() {
 	done
 }
 
+# Patch and posting facts: patches.meta (META=... for the tooling tests).
+META=${META:-$TOP/patches.meta}
+
+# meta_series SERIES_FILE: the SERIES column of patches.meta for a series
+# file: "mainline" for ./series, "X.Y" for stable/X.Y/series.
+meta_series() {
+	case "$1" in
+	*/stable/*/series) basename "$(dirname "$1")" ;;
+	*) echo mainline ;;
+	esac
+}
+
+# patch_slug PATH: the patch file name without its NNNN- prefix.
+patch_slug() {
+	local f=${1##*/}
+	echo "${f#[0-9][0-9][0-9][0-9]-}"
+}
+
+# meta_patch SERIES SLUG FIELD: one field of a patch record; fails if the
+# patch has no record or the record lacks the field.
+meta_patch() {
+	local v
+	v=$(awk -v s="$1" -v p="$2" -v f="$3" '
+		$1 == "patch" && $2 == s && $3 == p {
+			for (i = 4; i <= NF; i++) if (index($i, f "=") == 1) { print substr($i, length(f) + 2); found = 1 }
+			rec = 1
+		}
+		END { exit rec ? (found ? 0 : 2) : 1 }' "$META") ||
+		die "$META: no '$3' for patch '$2' of series '$1'"
+	echo "$v"
+}
+
+# meta_posting NAME FIELD: one field of a posting record.
+meta_posting() {
+	local v
+	v=$(awk -v n="$1" -v f="$2" '
+		$1 == "posting" && $2 == n {
+			for (i = 3; i <= NF; i++) if (index($i, f "=") == 1) { print substr($i, length(f) + 2); found = 1 }
+		}
+		END { exit found ? 0 : 1 }' "$META") ||
+		die "$META: no '$2' for posting '$1'"
+	echo "$v"
+}
+
+# meta_postings: the posting names, in their order.
+meta_postings() {
+	awk '$1 == "posting" { for (i = 3; i <= NF; i++) if ($i ~ /^order=/) print substr($i, 7), $2 }' "$META" |
+		sort -n | awk '{ print $2 }'
+}
+
+# series_select SERIES_FILE FIELD VALUE: the patch paths of a series, in
+# series order, whose patches.meta FIELD is VALUE.
+series_select() {
+	local key p
+	key=$(meta_series "$1")
+	series_patches "$1" | while read -r p; do
+		if [ "$(meta_patch "$key" "$(patch_slug "$p")" "$2")" = "$3" ]; then
+			echo "$p"
+		fi
+	done
+}
+
+# meta_check SERIES_FILE: every patch of the series has a complete record
+# with valid values, and every record of the series names a patch in it.
+meta_check() {
+	local key p slug v all err=''
+	[ -f "$META" ] || die "missing $META"
+	key=$(meta_series "$1")
+	while read -r p; do
+		slug=$(patch_slug "$p")
+		v=$(meta_patch "$key" "$slug" kind 2>/dev/null) || v=''
+		case "$v" in
+		fix | cleanup | test) ;;
+		*) err+=$'\n'"  $slug: kind='$v' (fix, cleanup or test)" ;;
+		esac
+		v=$(meta_patch "$key" "$slug" upstream 2>/dev/null) || v=''
+		if ! grep -qE '^(new|pending:[^ ]+@[^ ]+|mainline:[0-9a-f]{40}(,[0-9a-f]{40})*)$' <<<"$v"; then
+			err+=$'\n'"  $slug: upstream='$v' (new, pending:<Message-ID> or mainline:<40-hex sha>)"
+		fi
+		if [ "$key" = mainline ]; then
+			v=$(meta_patch "$key" "$slug" posting 2>/dev/null) || v=''
+			(meta_posting "$v" order) >/dev/null 2>&1 ||
+				err+=$'\n'"  $slug: posting='$v' has no posting record"
+		fi
+	done < <(series_patches "$1")
+	all=$(series_patches "$1")
+	while read -r slug; do
+		grep -qF -- "-$slug" <<<"$all" ||
+			err+=$'\n'"  $slug: recorded but not in ${1#"$TOP"/}"
+	done < <(awk -v s="$key" '$1 == "patch" && $2 == s { print $3 }' "$META")
+	[ -z "$err" ] || die "$META does not match ${1#"$TOP"/}:$err"
+}
+
+# postings_check TREE: the mainline series is the postings' patches in the
+# postings' order, and each posting applies to the base of TREE with only
+# the postings it needs applied first (git apply on a scratch index, so
+# nothing in TREE changes).
+postings_check() {
+	local tree=$1 p n idx list err=''
+	list=$(for p in $(meta_postings); do series_select "$TOP/series" posting "$p"; done)
+	[ "$list" = "$(series_patches "$TOP/series")" ] ||
+		die "the series file does not list the postings' patches in the postings' order (patches.meta)"
+	idx=$(mktemp)
+	for p in $(meta_postings); do
+		GIT_INDEX_FILE=$idx git -C "$tree" read-tree base
+		for n in $(meta_posting "$p" needs | tr ',' ' ' | sed 's/^-$//') "$p"; do
+			while read -r f; do
+				GIT_INDEX_FILE=$idx git -C "$tree" apply --cached "$f" 2>/dev/null ||
+					err+=$'\n'"  posting $p: $(basename "$f") does not apply after $( [ "$n" = "$p" ] && echo "the earlier patches of the posting" || echo "posting $n")"
+			done < <(series_select "$TOP/series" posting "$n")
+		done
+	done
+	rm -f "$idx"
+	[ -z "$err" ] || die "postings do not apply on their own:$err"
+}
+
 # apply_tests_only TREE SERIES: the "0+tests" step. Apply only the series'
-# test patches (listed in testing/test-patches without their NNNN- prefix,
-# so one entry covers the mainline and the stable copies of a test) onto a
-# fresh branch "tests-only" of TREE; prints the commits like apply.sh.
+# test patches (kind=test in patches.meta) onto a fresh branch
+# "tests-only" of TREE; prints the commits like apply.sh.
 apply_tests_only() {
 	local list rc=0
 	list=$(mktemp)
-	series_patches "$2" | while read -r p; do
-		p=${p##*/}
-		if grep -qxF "${p#[0-9][0-9][0-9][0-9]-}" "$TOP/testing/test-patches"; then
-			echo "$p"
-		fi
-	done >"$list"
+	series_select "$2" kind test | sed 's|.*/||' >"$list"
 	FORCE_BRANCH=1 PATCH_DIR="$(dirname "$2")/patches" \
 		"$TOP/scripts/apply.sh" "$1" "$list" tests-only base || rc=$?
 	rm -f "$list"

@@ -44,6 +44,20 @@ check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -s sh "${sh_s
 no_placeholder() { ! grep -l "EVIDENCE-PLACEHOLDER" "$TOP"/patches/*.patch "$TOP"/stable/*/patches/*.patch; }
 check "no evidence placeholder left in patches" no_placeholder
 
+# patches.meta describes every patch of every series; the mainline
+# postings apply on their own, in their order.
+for s in "$TOP/series" "$TOP"/stable/*/series; do
+	check "patches.meta covers ${s#"$TOP"/}" meta_check "$s"
+done
+"$TOP/scripts/fetch-base.sh" 7.3 2>/dev/null
+check "each posting applies to the base on its own" postings_check "$(tree_dir 7.3)"
+for s in "$TOP"/stable/*/series; do
+	check "stable headers of ${s#"$TOP"/} match patches.meta" "$TOP/scripts/stable-headers.sh" --check "$(dirname "$s")"
+done
+for p in $(meta_postings); do
+	check "posting $p: text $(meta_posting "$p" text) exists" test -f "$TOP/$(meta_posting "$p" text)"
+done
+
 # Each series is checked with the checkpatch.pl of the tree it targets:
 # a stable backport must follow that tree's APIs, not mainline's.
 for s in "$TOP/series" "$TOP"/stable/*/series; do

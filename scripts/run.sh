@@ -12,6 +12,7 @@ set -euo pipefail
 BASE=${BASE:-7.3}
 base_field "$BASE" 2 >/dev/null
 series=$(series_file "$BASE")
+meta_check "$series"
 lock_base "$BASE"
 "$TOP/scripts/fetch-base.sh" "$BASE"
 tree=$(tree_dir "$BASE")
@@ -77,8 +78,8 @@ do_step() {
 	prevdir=$d
 }
 
-# Step "0+tests": the base with only the series' test patches (listed in
-# testing/test-patches) applied, so that tests for fixed behaviour can be
+# Step "0+tests": the base with only the series' test patches (kind=test
+# in patches.meta) applied, so that tests for fixed behaviour can be
 # seen failing on the unfixed code without breaking bisection of the series.
 mapfile -t tcommits < <(apply_tests_only "$tree" "$series")
 

@@ -724,44 +724,142 @@ t_torture_report() {
 }
 
 # "make cover-letter" on a checkout without reports (a fresh clone) must
-# keep the measured blocks it has and regenerate only what it can: a copy
-# of the project with a stable series for the fake base 0.1.
+# keep the measured blocks it has; with a report it writes the results
+# table: a copy of the project with a stable series for the fake base 0.1.
 t_cover_letter_keeps_measured_blocks() {
 	mk_fake_base || return 1
-	local p=$tmp/clp c=$tmp/clp/.cache b
+	local p=$tmp/clp c=$tmp/clp/.cache b f
 	rm -rf "$p"
 	mkdir -p "$p/stable/0.1" || return 1
 	cp -r "$S" "$p/scripts"
 	mk_series "$tmp/gen" "$p/stable/0.1" >/dev/null
-	{
-		for b in shortlog results bench reliability; do
-			printf '==== generated: %s ====\nold %s\n==== end: %s ====\n' "$b" "$b" "$b"
-		done
-	} >"$p/stable/0.1/cover-letter.txt"
-	mkdir -p "$tmp/clbench"
-	echo '| bench table |' >"$tmp/clbench/bench.md"
-	fake_env "$c" BASE=0.1 BENCH="$tmp/clbench" "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
+	for f in "$p"/stable/0.1/patches/*.patch; do
+		f=${f##*/}
+		echo "patch 0.1 ${f#[0-9][0-9][0-9][0-9]-} kind=fix upstream=new"
+	done >"$p/patches.meta"
+	printf 'intro\n==== generated: results ====\nold results\n==== end: results ====\nend\n' \
+		>"$p/stable/0.1/cover-letter.txt"
+	fake_env "$c" BASE=0.1 "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
 	b=$p/stable/0.1/cover-letter.txt
-	grep -q 'mm: second' "$b" && ! grep -q 'old shortlog' "$b" &&
-		grep -qx 'old results' "$b" && grep -qx 'old reliability' "$b" &&
-		grep -qx '| bench table |' "$b" && ! grep -q 'old bench' "$b" &&
-		[ "$(grep -c '^==== end: ' "$b")" = 4 ] &&
-		grep -q 'results block left as it is' "$tmp/err" || return 1
-	# With a report, the results block names its run and its steps, and
-	# its series column is the highest step (10, not 9: run names have
-	# dashes and numbers of their own).
+	grep -qx 'old results' "$b" && grep -q 'results block left as it is' "$tmp/err" || return 1
 	local r=$tmp/clrep/0.1-20260101-000000 st
-	for st in 0 0+tests 9 10; do
+	for st in 0 0+tests 1 2; do
 		mkdir -p "$r/step-$st"
-		printf 'boot\t%s\tok\n' "$([ "$st" = 9 ] && echo fail || echo pass)" >"$r/step-$st/results.tsv"
-		echo '# drain_hog: hog_reports total=3' >"$r/step-$st/ktap.log"
+		{
+			printf 'build\tpass\t0 warning lines\nboot\tpass\tok\n'
+			printf 'selftests: vmalloc: t.sh\t%s\t\n' "$([ "$st" = 2 ] && echo pass || echo fail)"
+			printf 'log: lockdep\t%s\tx\n' "$([ "$st" = 0+tests ] && echo fail || echo pass)"
+		} >"$r/step-$st/results.tsv"
 	done
 	printf 'package=linux-source-0.1 %s\nvariant=lockdep\n' "$FB_VER" >"$r/meta"
-	fake_env "$c" BASE=0.1 REPORT="$r" "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
-	grep -qF "Measured by the harness (0.1-20260101-000000, linux-source-0.1 $FB_VER, lockdep, QEMU ?)," "$b" &&
-		grep -qx 'steps 0, 0+tests, 9, 10 of 0..2:' "$b" && ! grep -q 'old results' "$b" &&
-		grep -qx '  boot  *pass  *pass  *pass' "$b" &&
-		grep -qx '  steps between base and series (1): 1 results, 1 failed' "$b" && grep -qx '| bench table |' "$b"
+	fake_env "$c" BASE=0.1 REPORT="$r" TESTS=vmalloc/t.sh "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
+	grep -qF "linux-source-0.1 $FB_VER, lockdep, run 0.1-20260101-000000:" "$b" &&
+		! grep -q 'old results' "$b" && grep -qx intro "$b" && grep -qx end "$b" &&
+		grep -qx '  result  *base  *base+tests  *patch 2' "$b" &&
+		grep -qx '  selftests: vmalloc: t.sh  *fail  *fail  *pass' "$b" &&
+		grep -qx '  kernel log (lockdep, WARNING, BUG, ...)  *pass  *lockdep=fail  *pass' "$b"
+}
+
+# patches.meta must describe every patch: a series patch without a record,
+# a record without a patch and a bad value are each named.
+t_meta_check_names_gaps() {
+	local p=$tmp/meta
+	rm -rf "$p"
+	mkdir -p "$p"
+	mk_series "$tmp/gen" "$p" >/dev/null
+	local a b
+	a=$(sed -n 1p "$p/series") b=$(sed -n 2p "$p/series")
+	a=${a#[0-9][0-9][0-9][0-9]-} b=${b#[0-9][0-9][0-9][0-9]-}
+	run_meta_check() { bash -c '. "$1/lib.sh"; meta_check "$2"' _ "$S" "$p/series" 2>"$tmp/err"; }
+	printf 'posting x order=1 needs=- text=t\npatch mainline %s posting=x kind=fix upstream=new\npatch mainline %s posting=x kind=test upstream=new\n' \
+		"$a" "$b" >"$p/meta"
+	META=$p/meta TOP=$p run_meta_check || return 1
+	printf 'posting x order=1 needs=- text=t\npatch mainline %s posting=x kind=fix upstream=maybe\npatch mainline gone.patch posting=y kind=fix upstream=new\n' \
+		"$a" >"$p/meta"
+	! META=$p/meta run_meta_check &&
+		grep -q "$a: upstream='maybe'" "$tmp/err" && grep -q "$b: kind=''" "$tmp/err" &&
+		grep -q 'gone.patch: recorded but not in' "$tmp/err"
+}
+
+# A real send refuses an identity that is not a person's before it does
+# anything else; the check itself accepts a person's address.
+t_send_refuses_non_person_identity() {
+	local p=$tmp/sendp id
+	rm -rf "$p"
+	mkdir -p "$p"
+	cp -r "$S" "$p/scripts"
+	cp "$TOP/patches.meta" "$TOP/series" "$p/"
+	cp -r "$TOP/patches" "$p/patches"
+	git init -q "$p"
+	for id in 'Seed maintainers|maintainers@users.noreply.h-seed.example' 'Build Bot|bot@ci.invalid' '|'; do
+		git -C "$p" config user.name "${id%%|*}"
+		git -C "$p" config user.email "${id#*|}"
+		[ -n "${id%%|*}" ] || git -C "$p" config --unset user.name
+		[ -n "${id#*|}" ] || git -C "$p" config --unset user.email
+		if SEND=1 CACHE=$tmp/sendc "$p/scripts/send.sh" >"$tmp/out" 2>"$tmp/err"; then
+			echo "sent as '$id'"
+			return 1
+		fi
+		grep -q "refusing to send as .*git config user.email" "$tmp/err" || return 1
+		[ ! -e "$tmp/sendc" ] || { echo "send touched the cache for '$id'"; return 1; }
+	done
+	bash -c '. "$1/lib.sh"; person_identity "Ada Lovelace" ada@kernel-test.org &&
+		! person_identity "Ada" ada@example.com && ! person_identity "" ada@kernel-test.org' _ "$S"
+}
+
+# make send BASE=X.Y asks stable only for mainline commits: naming a
+# patch that is not in mainline is refused before anything is written.
+t_stable_request_refuses_non_mainline() {
+	local p=$tmp/streq
+	rm -rf "$p"
+	mkdir -p "$p/stable"
+	cp -r "$S" "$p/scripts"
+	cp "$TOP/patches.meta" "$TOP/series" "$p/"
+	cp -r "$TOP/patches" "$p/patches"
+	cp -r "$TOP/stable/7.2" "$p/stable/7.2"
+	local drain
+	drain=$(sed -n 's/^[0-9]*-\(mm-vmalloc-use-unbound-.*\)$/\1/p' "$p/stable/7.2/series")
+	[ -n "$drain" ] || return 1
+	! PATCHES=$drain BASE=7.2 CACHE=$tmp/streqc "$p/scripts/send.sh" >"$tmp/out" 2>"$tmp/err" &&
+		grep -q "refusing to ask stable for $drain: it is not in mainline (upstream=pending:" "$tmp/err" &&
+		[ ! -e "$tmp/streqc/send" ] || return 1
+	! PATCHES=no-such.patch BASE=7.2 CACHE=$tmp/streqc "$p/scripts/send.sh" >"$tmp/out" 2>"$tmp/err" &&
+		grep -q "'no-such.patch' is not a patch of stable/7.2" "$tmp/err"
+}
+
+# The isolated-CPU report: executions are paired start/end per work item
+# and counted on the CPU they started on; IPI deltas per CPU.
+isol_boot() { # isol_boot DIR EXEC-CPU: one drain and one helper on EXEC-CPU
+	mkdir -p "$1"
+	{
+		echo "# isol: isolated=1 cpu=1 online=0-1 wq_unbound_cpumask=1"
+		echo "# isol: irq before  CAL:    10    20   Function call interrupts"
+		echo "# isol: vfree_churn: done: 1 areas"
+		echo "# isol: vfree_churn: done: 1 areas"
+		echo "# isol-trace:     kworker/$2:1-40    [00$2] .....   100.000100: workqueue_execute_start: work struct 0000000011: function drain_vmap_area_work"
+		echo "# isol-trace:     kworker/$2:2-41    [00$2] .....   100.000200: workqueue_execute_start: work struct 0000000022: function purge_vmap_node"
+		echo "# isol-trace:     kworker/$2:2-41    [00$2] .....   100.000700: workqueue_execute_end: work struct 0000000022: function purge_vmap_node"
+		echo "# isol-trace:     kworker/$2:1-40    [00$2] .....   100.002100: workqueue_execute_end: work struct 0000000011: function drain_vmap_area_work"
+		echo "# isol: irq after  CAL:    15    45   Function call interrupts"
+		echo "ok 1 selftests: bench: isolated_cpu.sh"
+	} >"$1/ktap.log"
+}
+t_isolcpu_report() {
+	local d=$tmp/isol
+	rm -rf "$d"
+	mkdir -p "$d"
+	printf 'package=p\nboots=1\nsmp=2\nmem=2G\naccel=tcg\ncmdline=isolcpus=domain,1\n' >"$d/meta"
+	isol_boot "$d/base-1" 1
+	isol_boot "$d/series-1" 0
+	python3 "$S/isolcpu-report.py" "$d" >"$tmp/i.out" || return 1
+	grep -qF '| drain executions on the isolated CPU | 1 [1..1] | 0 [0..0] |' "$tmp/i.out" &&
+		grep -qF '| ... their time there, us (sum) | 2000 [2000..2000] | 0 [0..0] |' "$tmp/i.out" &&
+		grep -qF '| purge helper executions on housekeeping CPUs | 0 [0..0] | 1 [1..1] |' "$tmp/i.out" &&
+		grep -qF '| function-call IPIs received by the isolated CPU (CAL) | 25 [25..25] | 25 [25..25] |' "$tmp/i.out" || return 1
+	# A boot whose test failed is left out and fails the report.
+	sed -i 's/^ok 1 /not ok 1 /' "$d/series-1/ktap.log"
+	! python3 "$S/isolcpu-report.py" "$d" >"$tmp/i.out" &&
+		grep -q 'left out): series-1' "$tmp/i.out"
 }
 
 cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
@@ -778,7 +876,9 @@ cases=(t_unknown_base t_apply_clean_tree t_apply_existing_branch_refused
 	t_apply_trailing_whitespace t_apply_whitespace_error_config
 	t_apply_crlf_patch t_apply_crlf_content_rejected
 	t_bench_report_targets t_bench_report_misses t_torture_report
-	t_cover_letter_keeps_measured_blocks)
+	t_cover_letter_keeps_measured_blocks t_meta_check_names_gaps
+	t_send_refuses_non_person_identity t_stable_request_refuses_non_mainline
+	t_isolcpu_report)
 # Arguments pick cases by name (run.sh t_fetch_fake_base ...).
 if [ $# -gt 0 ]; then cases=("$@"); fi
 

@@ -7,11 +7,13 @@
 # runs it, and read the lazy page counter from the free_vmap_area_noflush
 # event once the stress is over.
 #
-# Pass: every drain item is queued on "vmap_drain" and every helper on
-# "vmap_purge", all of them run on unbound workers (kworker/uN:M) or the
-# workqueue's rescuer, and the lazy counter ends at or below its limit.
-# An unpatched kernel queues both on the per-CPU system workqueue
-# ("events", helpers with req_cpu = vmap node index) and fails.
+# Pass: every helper is queued on "vmap_purge", every drain and helper
+# execution runs on an unbound worker (kworker/uN:M) or on a workqueue's
+# rescuer (kworker/R-<name>, which is how "vmap_purge" keeps going when
+# no worker can be created), and the lazy counter ends at or below its
+# limit. The drain's own workqueue is reported, not checked: any unbound
+# one will do. An unpatched kernel runs both on the per-CPU system
+# workqueue ("events", helpers with req_cpu = vmap node index) and fails.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
 # busybox ash (the guest shell) and bash both support pipefail.
@@ -83,17 +85,13 @@ if [ "$drain_q" -eq 0 ]; then
 	echo "FAIL: the stress never queued the lazy drain; the test proves nothing"
 	exit 1
 fi
-bad=$(grep 'function=drain_vmap_area_work ' /tmp/queued | grep -vc 'workqueue=vmap_drain ' || true)
-if [ "$bad" -gt 0 ]; then
-	echo "FAIL: $bad drain items not queued on vmap_drain"
-	rc=1
-fi
 bad=$(grep 'function=purge_vmap_node ' /tmp/queued | grep -vc 'workqueue=vmap_purge ' || true)
 if [ "$bad" -gt 0 ]; then
 	echo "FAIL: $bad purge helpers not queued on vmap_purge"
 	rc=1
 fi
-bad=$(grep -vcE '^ *(kworker/u[0-9]+:[0-9]+|vmap_drain|vmap_purge)-[0-9]+ ' /tmp/executed || true)
+# Rescuer comms are "kworker/R-" + the workqueue name, cut to 15 chars.
+bad=$(grep -vcE '^ *kworker/(u[0-9]+:[0-9]+|R-[^ ]*)-[0-9]+ ' /tmp/executed || true)
 if [ "$bad" -gt 0 ]; then
 	echo "FAIL: $bad drain/helper executions on per-CPU workers"
 	rc=1
@@ -106,5 +104,5 @@ if [ "$helper_q" -eq 0 ]; then
 	echo "FAIL: the stress never used purge helpers; helper placement is unproven"
 	rc=1
 fi
-[ "$rc" = 0 ] && echo "PASS: drain and helpers on unbound WQ_MEM_RECLAIM workqueues, backlog drained"
+[ "$rc" = 0 ] && echo "PASS: drain and helpers on unbound workers, helpers on vmap_purge, backlog drained"
 exit $rc

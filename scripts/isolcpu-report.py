@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""isolcpu-report.py DIR: the isolated-CPU part of "make bench".
+
+Reads DIR/meta and DIR/<kernel>-<n>/ktap.log, where the guest script
+testing/bench/guest/isolated_cpu.sh printed "# isol:" lines and the raw
+workqueue_execute_start/end trace lines of every drain_vmap_area_work and
+purge_vmap_node execution ("# isol-trace:"). Pairs each start with the
+next end of the same work item and attributes the execution to the CPU
+it started on. Writes DIR/isolcpu.json and DIR/isolcpu.md and prints the
+Markdown. Exit status 0 when every boot produced data, 1 otherwise.
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+KERNELS = ("base", "series")
+FUNCS = ("drain_vmap_area_work", "purge_vmap_node")
+TRACE = re.compile(r"\[(\d+)\].*?\s(\d+\.\d+): workqueue_execute_(start|end): "
+                   r"work struct (\S+): function (\w+)")
+IRQ = re.compile(r"^# isol: irq (before|after) +(\w+):\s+((?:\d+\s+)+)")
+
+
+def parse_boot(path):
+    b = {"result": None, "cpu": None, "isolated": None, "execs": [],
+         "irq": {}, "unpaired": 0, "runs_done": 0}
+    starts = {}
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = re.match(r"^(not )?ok \d+ selftests: bench: isolated_cpu\.sh"
+                         r"( # SKIP)?", line)
+            if m:
+                b["result"] = "skip" if m.group(2) else (
+                    "fail" if m.group(1) else "pass")
+                continue
+            if line.startswith("# isol-trace: "):
+                t = TRACE.search(line)
+                if not t or t.group(5) not in FUNCS:
+                    continue
+                cpu, ts, ev, work, fn = (int(t.group(1)), float(t.group(2)),
+                                         t.group(3), t.group(4), t.group(5))
+                if ev == "start":
+                    if work in starts:
+                        b["unpaired"] += 1
+                    starts[work] = (cpu, ts, fn)
+                elif work in starts:
+                    scpu, sts, sfn = starts.pop(work)
+                    b["execs"].append({"fn": sfn, "cpu": scpu,
+                                       "end_cpu": cpu,
+                                       "us": round((ts - sts) * 1e6)})
+                else:
+                    b["unpaired"] += 1
+                continue
+            m = IRQ.match(line)
+            if m:
+                b["irq"].setdefault(m.group(2), {})[m.group(1)] = \
+                    [int(x) for x in m.group(3).split()]
+                continue
+            m = re.match(r"^# isol: isolated=(\S+) cpu=(\d+)", line)
+            if m:
+                b["isolated"], b["cpu"] = m.group(1), int(m.group(2))
+            if line.startswith("# isol: vfree_churn: done"):
+                b["runs_done"] += 1
+    b["unpaired"] += len(starts)
+    return b
+
+
+def complete(b):
+    return b["result"] == "pass" and b["cpu"] is not None
+
+
+def boot_figures(b):
+    """Per boot: executions and time on the isolated CPU and elsewhere."""
+    f = {}
+    for fn in FUNCS:
+        on = [e["us"] for e in b["execs"] if e["fn"] == fn and e["cpu"] == b["cpu"]]
+        off = [e["us"] for e in b["execs"] if e["fn"] == fn and e["cpu"] != b["cpu"]]
+        f[fn] = {"isolated_execs": len(on), "isolated_us": sum(on),
+                 "isolated_max_us": max(on) if on else 0,
+                 "other_execs": len(off), "other_us": sum(off)}
+    for name, v in b["irq"].items():
+        if "before" in v and "after" in v and b["cpu"] < len(v["after"]):
+            f["irq_" + name] = v["after"][b["cpu"]] - v["before"][b["cpu"]]
+    return f
+
+
+def spread(v):
+    if not v:
+        return "n/a"
+    med = statistics.median(v)
+    med = str(int(med)) if float(med).is_integer() else "%.1f" % med
+    return "%s [%d..%d]" % (med, min(v), max(v))
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: isolcpu-report.py DIR")
+    out = sys.argv[1]
+    meta = {}
+    with open(os.path.join(out, "meta")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("=")
+            meta[k] = v
+    boots = []
+    for d in sorted(os.listdir(out)):
+        m = re.match(r"^(base|series)-(\d+)$", d)
+        if not m:
+            continue
+        kt = os.path.join(out, d, "ktap.log")
+        b = parse_boot(kt if os.path.exists(kt) else os.devnull)
+        b["dir"], b["kernel_kind"] = d, m.group(1)
+        if complete(b):
+            b["figures"] = boot_figures(b)
+        boots.append(b)
+
+    summary = {}
+    for k in KERNELS:
+        figs = [b["figures"] for b in boots if b["kernel_kind"] == k and complete(b)]
+        row = {"boots": len(figs)}
+        for key in sorted({x for f in figs for x in f}):
+            if key in FUNCS:
+                for sub in figs[0][key]:
+                    row["%s.%s" % (key, sub)] = [f[key][sub] for f in figs]
+            else:
+                row[key] = [f.get(key, 0) for f in figs]
+        summary[k] = row
+
+    b, r = summary["base"], summary["series"]
+    rows = [
+        ("drain executions on the isolated CPU", "drain_vmap_area_work.isolated_execs"),
+        ("... their time there, us (sum)", "drain_vmap_area_work.isolated_us"),
+        ("... the longest one, us", "drain_vmap_area_work.isolated_max_us"),
+        ("purge helper executions on the isolated CPU", "purge_vmap_node.isolated_execs"),
+        ("... their time there, us (sum)", "purge_vmap_node.isolated_us"),
+        ("drain executions on housekeeping CPUs", "drain_vmap_area_work.other_execs"),
+        ("purge helper executions on housekeeping CPUs", "purge_vmap_node.other_execs"),
+        ("function-call IPIs received by the isolated CPU (CAL)", "irq_CAL"),
+        ("TLB shootdowns counted on the isolated CPU (TLB)", "irq_TLB"),
+    ]
+    lines = [
+        "Isolated CPU: %s, kernel command line: %s; %s boots each (%s, %s vCPUs, %s)."
+        % (meta.get("package", "?"), meta.get("cmdline", "?"),
+           meta.get("boots", "?"), meta.get("accel", "?").upper(),
+           meta.get("smp", "?"), meta.get("mem", "?")),
+        "An application pinned to the isolated CPU frees vmalloc memory "
+        "(vfree_churn: 16-page areas, then 64 MiB areas while test_vmalloc "
+        "frees 64 MiB areas on the other CPUs).",
+        "",
+        "| per boot, median [min..max] | base | series |",
+        "|---|---|---|",
+    ]
+    for label, key in rows:
+        lines.append("| %s | %s | %s |" % (label, spread(b.get(key, [])),
+                                            spread(r.get(key, []))))
+    bad = [x["dir"] for x in boots if not complete(x)]
+    if bad:
+        lines += ["", "Boots without complete data (left out): " + ", ".join(bad)]
+    unpaired = sum(x["unpaired"] for x in boots)
+    if unpaired:
+        lines += ["", "Trace events without their start or end (left out): %d"
+                  % unpaired]
+    lines += ["", "Times are QEMU %s guest times; the IPI counts are what the "
+              "series does not change (every purge flushes the TLB of all "
+              "CPUs)." % meta.get("accel", "?").upper()]
+    md = "\n".join(lines) + "\n"
+    with open(os.path.join(out, "isolcpu.json"), "w") as f:
+        json.dump({"meta": meta, "summary": summary, "boots": boots}, f,
+                  indent=1, sort_keys=True)
+    with open(os.path.join(out, "isolcpu.md"), "w") as f:
+        f.write(md)
+    print(md, end="")
+    sys.exit(0 if boots and all(complete(x) for x in boots) else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# stable-request.sh BASE: "make send BASE=7.2|6.12". The stable rules
+# (Documentation/process/stable-kernel-rules.rst) accept only commits that
+# are in mainline, and the backports of stable/X.Y are our own text and
+# code, so no patch is mailed from here. What is written is a request in
+# the form of the rules' option 2: the upstream commit ids (patches.meta
+# upstream=mainline:), why they matter to users of X.Y and the test
+# evidence (stable/X.Y/cover-letter.txt), To: stable, Cc: whom
+# get_maintainer.pl names for those patches. PATCHES=slug,... limits the
+# request to some patches; one that is not in mainline is refused.
+# Without SEND=1 the mail is only written to $CACHE/send/stable-X.Y/.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+BASE=${1:?usage: stable-request.sh BASE}
+series=$TOP/stable/$BASE/series
+[ -f "$series" ] || die "no stable queue for '$BASE' (stable/$BASE/series)"
+meta_check "$series"
+text=$TOP/stable/$BASE/cover-letter.txt
+[ -f "$text" ] || die "no request text '$text'"
+
+# The patches asked for: all upstream backports, or the ones named.
+mapfile -t all < <(series_patches "$series")
+want=()
+if [ -n "${PATCHES:-}" ]; then
+	for s in ${PATCHES//,/ }; do
+		p=$(printf '%s\n' "${all[@]}" | grep -F -- "-$s" | head -n 1) ||
+			die "'$s' is not a patch of stable/$BASE"
+		[ -n "$p" ] || die "'$s' is not a patch of stable/$BASE"
+		up=$(meta_patch "$BASE" "$(patch_slug "$p")" upstream)
+		case "$up" in
+		mainline:*) want+=("$p") ;;
+		*) die "refusing to ask stable for $(patch_slug "$p"): it is not in mainline (upstream=$up); stable-kernel-rules accepts only mainline commits" ;;
+		esac
+	done
+else
+	for p in "${all[@]}"; do
+		case "$(meta_patch "$BASE" "$(patch_slug "$p")" upstream)" in
+		mainline:*) want+=("$p") ;;
+		esac
+	done
+fi
+[ "${#want[@]}" -gt 0 ] || die "stable/$BASE has no patch that is in mainline; there is nothing to ask for"
+
+name=$(git -C "$TOP" config user.name || true)
+email=$(git -C "$TOP" config user.email || true)
+if ! person_identity "$name" "$email"; then
+	if [ "${SEND:-0}" = 1 ]; then
+		die "refusing to send as '$name <$email>', which is not a person's address; set yours with: git config user.name 'Your Name'; git config user.email you@example.org"
+	fi
+	log "WARNING: '$name <$email>' is not a person's identity; this mail could not be sent as it is (set git config user.name/user.email)"
+fi
+
+tree=$(tree_dir "$BASE")
+"$TOP/scripts/fetch-base.sh" "$BASE" >&2
+# Cc: everyone get_maintainer.pl names for the requested patches.
+cc=$(cd "$tree" && perl scripts/get_maintainer.pl --nogit --nogit-fallback \
+	--nogit-chief-penguins --norolestats --no-tree "${want[@]}" 2>/dev/null |
+	grep -v 'stable@vger.kernel.org' | paste -sd, - | sed 's/,/, /g')
+[ -n "$cc" ] || die "get_maintainer.pl named nobody for the requested patches"
+
+out=$CACHE/send/stable-$BASE
+rm -rf "$out"
+mkdir -p "$out"
+{
+	echo "From: $name <$email>"
+	echo "To: stable@vger.kernel.org"
+	echo "Cc: $cc"
+	echo "Subject: $(sed -n 1p "$text")"
+	echo
+	sed '1,2d; /^==== \(generated\|end\): [a-z]* ====$/d' "$text"
+	echo
+	echo "The commits, in the order our backports apply them (if one does not"
+	echo "apply as it is, the cleanups named above may be needed first):"
+	echo
+	for p in "${want[@]}"; do
+		subj=$(git mailinfo /dev/null /dev/null <"$p" | sed -n 's/^Subject: //p')
+		for sha in $(meta_patch "$BASE" "$(patch_slug "$p")" upstream | sed 's/^mainline://; s/,/ /g'); do
+			echo "  commit $sha (\"$subj\")"
+		done
+	done
+} >"$out/request.eml"
+if grep -q '^==== ' "$out/request.eml"; then
+	die "a harness marker line reached the mail ($out/request.eml)"
+fi
+log "stable request for $BASE.y: $out/request.eml"
+sed -n '1,/^$/p' "$out/request.eml" | sed 's/^/  /'
+if [ "${SEND:-0}" = 1 ]; then
+	[ -x "$(git --exec-path)/git-send-email" ] ||
+		die "missing 'git send-email'; install it with: apt-get install git-email"
+	git -C "$TOP" send-email --confirm=never "$out/request.eml"
+else
+	log "nothing was sent (SEND=1 sends, as $name <$email>)"
+fi
