@@ -66,8 +66,8 @@ RANGE ?= base..series
 export:
 	scripts/export.sh $(FROM) $(RANGE) $(dir $(SERIES))
 
-# Regenerate the shortlog, diffstat, results table and base information in
-# cover-letter.txt from the applied series and the latest report.
+# Regenerate the measured blocks of the postings' texts (postings/*.txt)
+# or, with BASE=7.2/6.12, of the stable request, from the latest reports.
 cover-letter: fetch
 	scripts/cover-letter.sh
 

@@ -250,18 +250,18 @@ meta_check() {
 # the postings it needs applied first (git apply on a scratch index, so
 # nothing in TREE changes).
 postings_check() {
-	local tree=$1 p n idx list err=''
+	local tree=$1 p need f idx list err=''
 	list=$(for p in $(meta_postings); do series_select "$TOP/series" posting "$p"; done)
 	[ "$list" = "$(series_patches "$TOP/series")" ] ||
 		die "the series file does not list the postings' patches in the postings' order (patches.meta)"
 	idx=$(mktemp)
 	for p in $(meta_postings); do
 		GIT_INDEX_FILE=$idx git -C "$tree" read-tree base
-		for n in $(meta_posting "$p" needs | tr ',' ' ' | sed 's/^-$//') "$p"; do
+		for need in $(meta_posting "$p" needs | tr ',' ' ' | sed 's/^-$//') "$p"; do
 			while read -r f; do
 				GIT_INDEX_FILE=$idx git -C "$tree" apply --cached "$f" 2>/dev/null ||
-					err+=$'\n'"  posting $p: $(basename "$f") does not apply after $( [ "$n" = "$p" ] && echo "the earlier patches of the posting" || echo "posting $n")"
-			done < <(series_select "$TOP/series" posting "$n")
+					err+=$'\n'"  posting $p: $(basename "$f") does not apply after $([ "$need" = "$p" ] && echo "the earlier patches of the posting" || echo "posting $need")"
+			done < <(series_select "$TOP/series" posting "$need")
 		done
 	done
 	rm -f "$idx"

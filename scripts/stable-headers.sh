@@ -26,7 +26,7 @@ meta_check "$series"
 
 # headers SLUG: the header lines for one patch.
 headers() {
-	local up kind sha
+	local up kind
 	up=$(meta_patch "$key" "$1" upstream)
 	kind=$(meta_patch "$key" "$1" kind)
 	case "$up" in

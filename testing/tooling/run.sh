@@ -770,13 +770,12 @@ t_meta_check_names_gaps() {
 	local a b
 	a=$(sed -n 1p "$p/series") b=$(sed -n 2p "$p/series")
 	a=${a#[0-9][0-9][0-9][0-9]-} b=${b#[0-9][0-9][0-9][0-9]-}
-	run_meta_check() { bash -c '. "$1/lib.sh"; meta_check "$2"' _ "$S" "$p/series" 2>"$tmp/err"; }
 	printf 'posting x order=1 needs=- text=t\npatch mainline %s posting=x kind=fix upstream=new\npatch mainline %s posting=x kind=test upstream=new\n' \
 		"$a" "$b" >"$p/meta"
-	META=$p/meta TOP=$p run_meta_check || return 1
+	META=$p/meta bash -c '. "$1/lib.sh"; meta_check "$2"' _ "$S" "$p/series" 2>"$tmp/err" || return 1
 	printf 'posting x order=1 needs=- text=t\npatch mainline %s posting=x kind=fix upstream=maybe\npatch mainline gone.patch posting=y kind=fix upstream=new\n' \
 		"$a" >"$p/meta"
-	! META=$p/meta run_meta_check &&
+	! META=$p/meta bash -c '. "$1/lib.sh"; meta_check "$2"' _ "$S" "$p/series" 2>"$tmp/err" &&
 		grep -q "$a: upstream='maybe'" "$tmp/err" && grep -q "$b: kind=''" "$tmp/err" &&
 		grep -q 'gone.patch: recorded but not in' "$tmp/err"
 }
@@ -788,8 +787,8 @@ t_send_refuses_non_person_identity() {
 	rm -rf "$p"
 	mkdir -p "$p"
 	cp -r "$S" "$p/scripts"
-	cp "$TOP/patches.meta" "$TOP/series" "$p/"
-	cp -r "$TOP/patches" "$p/patches"
+	cp "$S/../patches.meta" "$S/../series" "$p/"
+	cp -r "$S/../patches" "$p/patches"
 	git init -q "$p"
 	for id in 'Seed maintainers|maintainers@users.noreply.h-seed.example' 'Build Bot|bot@ci.invalid' '|'; do
 		git -C "$p" config user.name "${id%%|*}"
@@ -814,9 +813,9 @@ t_stable_request_refuses_non_mainline() {
 	rm -rf "$p"
 	mkdir -p "$p/stable"
 	cp -r "$S" "$p/scripts"
-	cp "$TOP/patches.meta" "$TOP/series" "$p/"
-	cp -r "$TOP/patches" "$p/patches"
-	cp -r "$TOP/stable/7.2" "$p/stable/7.2"
+	cp "$S/../patches.meta" "$S/../series" "$p/"
+	cp -r "$S/../patches" "$p/patches"
+	cp -r "$S/../stable/7.2" "$p/stable/7.2"
 	local drain
 	drain=$(sed -n 's/^[0-9]*-\(mm-vmalloc-use-unbound-.*\)$/\1/p' "$p/stable/7.2/series")
 	[ -n "$drain" ] || return 1
