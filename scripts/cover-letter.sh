@@ -94,6 +94,18 @@ if [ "$BASE" = 7.3 ]; then
 		done
 		if [ -n "$rep" ]; then
 			results_block "$step" "$(meta_posting "$p" tests)" >"$gen/results"
+			# The same tests on the stable bases (also=), top of their queue.
+			also=$( (meta_posting "$p" also) 2>/dev/null || true)
+			for b in ${also//,/ }; do
+				r=$(readlink -f "$CACHE/reports/latest-$b" || true)
+				if [ -n "$r" ] && [ -f "$r/meta" ]; then
+					echo
+					rep=$r results_block "$(series_patches "$(series_file "$b")" | wc -l)" \
+						"$(meta_posting "$p" tests)"
+				else
+					log "no report for $b (run make BASE=$b): left out of $p's results"
+				fi
+			done >>"$gen/results"
 		else
 			log "no report for $BASE (run make): results blocks left as they are"
 		fi

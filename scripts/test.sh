@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: the project's tests ("make test", run by CI). Runs the tooling
-# tests, lint, the quilt and quiltimport paths of every series and the CI
+# tests, lint, the quilt and quiltimport paths of every series, the dry
+# run of "make send" (scripts/send-check.sh) and the CI
 # tier of the main job (steps 0, 0+tests and top of the series for BASE),
 # then prints one summary line over all of them.
 set -euo pipefail
@@ -34,6 +35,7 @@ part lint "$TOP/scripts/lint.sh"
 for b in 7.3 7.2 6.12; do
 	part "quilt-$b" "$TOP/scripts/quilt-check.sh" "$b"
 done
+part send "$TOP/scripts/send-check.sh"
 
 # The pipeline's report ends with its own "N passed, N failed, N skipped".
 log "test: pipeline (BASE=$BASE, STEPS=ends)"

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# send-check.sh: "make send" as a test (part of "make test"). Runs the dry
+# run of every posting and the 7.2 stable request, then checks, as KTAP,
+# what a list would receive: one thread per posting, "[PATCH]" for a single
+# patch and "[PATCH n/m]" with a cover letter otherwise, To: from
+# get_maintainer.pl, In-Reply-To where patches.meta has reply-to=, no
+# harness marker line, and a stable request that names only mainline
+# commits. Nothing is sent.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+results=()
+ok() { # ok COND-RC NAME [DIAG]
+	if [ "$1" = 0 ]; then
+		results+=("ok %d $2")
+	else
+		results+=("not ok %d $2${3:+$'\n'# $3}")
+	fi
+}
+
+# rc CMD...: 0 if CMD succeeds, 1 otherwise (for ok; errexit stays on).
+rc() { if "$@"; then echo 0; else echo 1; fi; }
+subjects_numbered() { # subjects_numbered N WANT SUBJECTS
+	if [ "$1" = 1 ]; then
+		grep -qE '^\[PATCH\] ' <<<"$3"
+	else
+		[ "$(grep -cE "^\[PATCH ([0-9]+)/$1\] " <<<"$3")" = "$2" ]
+	fi
+}
+no_marker() { ! grep -l '^==== ' "$@" >/dev/null; }
+same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
+no_patch() { ! grep -q '^diff --git' "$1"; }
+
+rc=0
+BASE=7.3 "$TOP/scripts/send.sh" >"$CACHE/send-check.log" 2>&1 || rc=$?
+ok "$rc" "make send: dry run of every posting" "$(tail -n 3 "$CACHE/send-check.log" | tr '\n' ' ')"
+for p in $(meta_postings); do
+	d=$CACHE/send/$p/mails
+	n=$(series_select "$TOP/series" posting "$p" | wc -l)
+	mapfile -t mails < <(find "$d" -type f 2>/dev/null | sort)
+	want=$n
+	[ "$n" -gt 1 ] && want=$((n + 1))
+	ok "$([ "${#mails[@]}" = "$want" ] && echo 0 || echo 1)" "posting $p: $want mails for $n patches" "found ${#mails[@]}"
+	[ "${#mails[@]}" -gt 0 ] || continue
+	subj=$(for m in "${mails[@]}"; do sed -n '/^Subject: /{N; s/\n / /; s/\n.*//; s/^Subject: //p}' "$m"; done)
+	ok "$(rc subjects_numbered "$n" "$want" "$subj")" "posting $p: subjects are [PATCH] or numbered [PATCH n/m]" "$(head -n 1 <<<"$subj")"
+	ok "$(rc no_marker "${mails[@]}")" "posting $p: no harness marker line in any mail"
+	ok "$(rc grep -q '^To: .*@' "${mails[0]}")" "posting $p: To: comes from get_maintainer.pl"
+	reply=$(meta_posting "$p" reply-to)
+	if [ "$reply" != - ]; then
+		ok "$(rc grep -qx "In-Reply-To: <$reply>" "${mails[0]}")" "posting $p: answers <$reply>"
+	fi
+done
+
+rc=0
+BASE=7.2 "$TOP/scripts/send.sh" >"$CACHE/send-check-stable.log" 2>&1 || rc=$?
+ok "$rc" "make send BASE=7.2: stable request written" "$(tail -n 2 "$CACHE/send-check-stable.log" | tr '\n' ' ')"
+req=$CACHE/send/stable-7.2/request.eml
+named=$(sed -n 's/^  commit \([0-9a-f]\{40\}\) .*/\1/p' "$req" 2>/dev/null | sort)
+mainline=$(series_select "$TOP/stable/7.2/series" kind fix | while read -r f; do
+	meta_patch 7.2 "$(patch_slug "$f")" upstream
+done | sed -n 's/^mainline://p' | tr ',' '\n' | sort)
+ok "$(rc same "$named" "$mainline")" \
+	"stable request names exactly the mainline commits of stable/7.2" "named: ${named//$'\n'/ }"
+ok "$(rc grep -q '^To: stable@vger.kernel.org$' "$req")" "stable request goes to stable@"
+ok "$(rc no_patch "$req")" "stable request carries no patch"
+
+echo "KTAP version 1"
+echo "1..${#results[@]}"
+i=0 fail=0
+for r in "${results[@]}"; do
+	i=$((i + 1))
+	# shellcheck disable=SC2059 # the result carries its own %d
+	printf "$r\n" "$i"
+	[[ $r == "not ok"* ]] && fail=$((fail + 1))
+done
+[ "$fail" = 0 ]
