@@ -51,14 +51,22 @@ if [ "$(git -C "$tree" rev-parse "$COMMIT")" != "$(git -C "$tree" rev-parse base
 fi
 
 # The objects the whole series touches, so every step is measured on the
-# same set; percpu-vm.c and percpu-km.c are built as part of percpu.o.
+# same set; percpu-vm.c and percpu-km.c are built as part of percpu.o. A
+# file no Makefile builds on its own (a test included into the file it
+# tests, such as mm/tests/vmalloc_kunit.c) is checked as part of that file.
+built_alone() { # built_alone FILE.c: a Makefile of its or the parent dir names FILE.o
+	local d=${1%/*} b
+	b=$(basename "${1%.c}")
+	grep -qsE "(^|[ /=])$b\.o" "$tree/$d/Makefile" ||
+		grep -qsE "(^|[ /=])${d##*/}/$b\.o" "$tree/${d%/*}/Makefile"
+}
 mapfile -t objs < <(
 	{
 		echo mm/vmalloc.c
 		echo mm/percpu.c
 		git -C "$tree" diff --name-only base series -- '*.c' 2>/dev/null || true
 	} | sed 's/percpu-[kv]m\.c$/percpu.c/' | sort -u | while read -r f; do
-		[ -f "$tree/$f" ] && echo "${f%.c}.o"
+		[ -f "$tree/$f" ] && built_alone "$f" && echo "${f%.c}.o"
 	done
 )
 
