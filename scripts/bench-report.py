@@ -18,6 +18,8 @@ import statistics
 import subprocess
 import sys
 
+from abrun import read_boots, read_meta
+
 KERNELS = ("base", "series")
 # Targets of the benchmark (issue 7).
 LAT_FACTOR = 10        # series max probe latency <= base / LAT_FACTOR
@@ -315,22 +317,11 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: bench-report.py BENCHDIR")
     out = sys.argv[1]
-    meta = {}
-    with open(os.path.join(out, "meta")) as f:
-        for line in f:
-            k, _, v = line.rstrip("\n").partition("=")
-            meta[k] = v
-    boots = []
-    for d in sorted(os.listdir(out)):
-        m = re.match(r"^(base|series)-(\d+)$", d)
-        if not m:
-            continue
-        kt = os.path.join(out, d, "ktap.log")
-        b = parse_boot(kt) if os.path.exists(kt) else parse_boot(os.devnull)
-        b["dir"], b["kernel_kind"], b["boot"] = d, m.group(1), int(m.group(2))
-        st = os.path.join(out, d, "boot.status")
+    meta = read_meta(out)
+    boots = read_boots(out, parse_boot)
+    for b in boots:
+        st = os.path.join(out, b["dir"], "boot.status")
         b["boot_status"] = open(st).read().strip() if os.path.exists(st) else "none"
-        boots.append(b)
     s = summarize(boots)
     tg = targets(s)
     md = markdown(meta, s, tg, boots)

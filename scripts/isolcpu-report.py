@@ -15,6 +15,8 @@ import re
 import statistics
 import sys
 
+from abrun import read_boots, read_meta
+
 KERNELS = ("base", "series")
 FUNCS = ("drain_vmap_area_work", "purge_vmap_node")
 TRACE = re.compile(r"\[(\d+)\].*?\s(\d+\.\d+): workqueue_execute_(start|end): "
@@ -98,22 +100,11 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: isolcpu-report.py DIR")
     out = sys.argv[1]
-    meta = {}
-    with open(os.path.join(out, "meta")) as f:
-        for line in f:
-            k, _, v = line.rstrip("\n").partition("=")
-            meta[k] = v
-    boots = []
-    for d in sorted(os.listdir(out)):
-        m = re.match(r"^(base|series)-(\d+)$", d)
-        if not m:
-            continue
-        kt = os.path.join(out, d, "ktap.log")
-        b = parse_boot(kt if os.path.exists(kt) else os.devnull)
-        b["dir"], b["kernel_kind"] = d, m.group(1)
+    meta = read_meta(out)
+    boots = read_boots(out, parse_boot)
+    for b in boots:
         if complete(b):
             b["figures"] = boot_figures(b)
-        boots.append(b)
 
     summary = {}
     for k in KERNELS:

@@ -111,6 +111,21 @@ person_identity() {
 	return 0
 }
 
+# ktap_print RESULT...: a KTAP document of the results, each "ok %d NAME"
+# or "not ok %d NAME" with optional "# ..." lines; fails if any is not ok.
+ktap_print() {
+	local r i=0 fail=0
+	echo "KTAP version 1"
+	echo "1..$#"
+	for r in "$@"; do
+		i=$((i + 1))
+		# shellcheck disable=SC2059 # the result carries its own %d
+		printf "$r\n" "$i"
+		[[ $r == "not ok"* ]] && fail=$((fail + 1))
+	done
+	[ "$fail" = 0 ]
+}
+
 tree_dir() { echo "$CACHE/trees/$1"; }
 
 # lock_base BASE: hold an exclusive lock on the cached tree of BASE until

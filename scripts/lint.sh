@@ -83,13 +83,4 @@ done
 check "python3 parses scripts/*.py" python3 -c \
 	'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' "$TOP"/scripts/*.py
 
-echo "KTAP version 1"
-echo "1..${#results[@]}"
-i=0 fail=0
-for r in "${results[@]}"; do
-	i=$((i + 1))
-	# shellcheck disable=SC2059 # the result carries its own %d
-	printf "$r\n" "$i"
-	[[ $r == "not ok"* ]] && fail=$((fail + 1))
-done
-[ "$fail" = 0 ]
+ktap_print "${results[@]}"

@@ -66,13 +66,4 @@ ok "$(rc same "$named" "$mainline")" \
 ok "$(rc grep -q '^To: stable@vger.kernel.org$' "$req")" "stable request goes to stable@"
 ok "$(rc no_patch "$req")" "stable request carries no patch"
 
-echo "KTAP version 1"
-echo "1..${#results[@]}"
-i=0 fail=0
-for r in "${results[@]}"; do
-	i=$((i + 1))
-	# shellcheck disable=SC2059 # the result carries its own %d
-	printf "$r\n" "$i"
-	[[ $r == "not ok"* ]] && fail=$((fail + 1))
-done
-[ "$fail" = 0 ]
+ktap_print "${results[@]}"

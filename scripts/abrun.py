@@ -1,0 +1,30 @@
+"""abrun.py: read one directory of scripts/ab-boots.sh (make bench, make
+torture): its meta file and its boots, <kernel>-<n>/ with kernel base or
+series. Imported by the report scripts next to it."""
+import os
+import re
+
+
+def read_meta(out):
+    """The key=value lines of OUT/meta as a dict."""
+    meta = {}
+    with open(os.path.join(out, "meta")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("=")
+            meta[k] = v
+    return meta
+
+
+def read_boots(out, parse):
+    """parse(<boot>/ktap.log, or os.devnull if it is missing) for every boot,
+    in name order, each result tagged with dir, kernel_kind and boot."""
+    boots = []
+    for d in sorted(os.listdir(out)):
+        m = re.match(r"^(base|series)-(\d+)$", d)
+        if not m:
+            continue
+        kt = os.path.join(out, d, "ktap.log")
+        b = parse(kt if os.path.exists(kt) else os.devnull)
+        b["dir"], b["kernel_kind"], b["boot"] = d, m.group(1), int(m.group(2))
+        boots.append(b)
+    return boots
