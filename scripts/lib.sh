@@ -211,6 +211,18 @@ meta_posting() {
 	echo "$v"
 }
 
+# meta_queue X.Y FIELD: one field of the record of stable queue X.Y.
+meta_queue() {
+	local v
+	v=$(awk -v n="$1" -v f="$2" '
+		$1 == "queue" && $2 == n {
+			for (i = 3; i <= NF; i++) if (index($i, f "=") == 1) { print substr($i, length(f) + 2); found = 1 }
+		}
+		END { exit found ? 0 : 1 }' "$META") ||
+		die "$META: no '$2' for stable queue '$1'"
+	echo "$v"
+}
+
 # meta_postings: the posting names, in their order.
 meta_postings() {
 	awk '$1 == "posting" { for (i = 3; i <= NF; i++) if ($i ~ /^order=/) print substr($i, 7), $2 }' "$META" |

@@ -58,12 +58,13 @@ BASE=7.2 "$TOP/scripts/send.sh" >"$CACHE/send-check-stable.log" 2>&1 || rc=$?
 ok "$rc" "make send BASE=7.2: stable request written" "$(tail -n 2 "$CACHE/send-check-stable.log" | tr '\n' ' ')"
 req=$CACHE/send/stable-7.2/request.eml
 named=$(sed -n 's/^  commit \([0-9a-f]\{40\}\) .*/\1/p' "$req" 2>/dev/null | sort)
-mainline=$(series_select "$TOP/stable/7.2/series" kind fix | while read -r f; do
-	meta_patch 7.2 "$(patch_slug "$f")" upstream
-done | sed -n 's/^mainline://p' | tr ',' '\n' | sort)
+mainline=$(meta_queue 7.2 commits | tr ',' '\n' | sort)
 ok "$(rc same "$named" "$mainline")" \
-	"stable request names exactly the mainline commits of stable/7.2" "named: ${named//$'\n'/ }"
+	"stable request names exactly the commits patches.meta lists for 7.2" "named: ${named//$'\n'/ }"
 ok "$(rc grep -q '^To: stable@vger.kernel.org$' "$req")" "stable request goes to stable@"
 ok "$(rc no_patch "$req")" "stable request carries no patch"
+refused() { ! BASE=6.12 "$TOP/scripts/send.sh" >"$CACHE/send-check-6.12.log" 2>&1 &&
+	grep -q 'no stable request for 6.12.y' "$CACHE/send-check-6.12.log"; }
+ok "$(rc refused)" "make send BASE=6.12 refuses: the upstream commits do not apply there"
 
 ktap_print "${results[@]}"

@@ -5,7 +5,7 @@
 # stands upstream
 #   Patch-mainline: vX.Y                  + Git-commit: <40-hex> (each)
 #   Patch-mainline: Not yet, <reason>
-#   References: <the upstream thread>
+#   References: <the upstream thread or notice>, where there is one
 # git am and quilt ignore these header lines. --check changes nothing and
 # fails, showing the difference, if a header is not what patches.meta says.
 set -euo pipefail
@@ -26,7 +26,7 @@ meta_check "$series"
 
 # headers SLUG: the header lines for one patch.
 headers() {
-	local up kind
+	local up kind link
 	up=$(meta_patch "$key" "$1" upstream)
 	kind=$(meta_patch "$key" "$1" kind)
 	case "$up" in
@@ -34,7 +34,7 @@ headers() {
 		echo "Patch-mainline: $(meta_patch "$key" "$1" release)"
 		tr ',' '\n' <<<"${up#mainline:}" | sed 's/^/Git-commit: /'
 		;;
-	pending:*) echo "Patch-mainline: Not yet, another version of it is queued in the mm tree" ;;
+	pending:*) echo "Patch-mainline: Not yet, another version was queued in mm-hotfixes-unstable" ;;
 	new)
 		if [ "$kind" = test ]; then
 			echo "Patch-mainline: Not yet, test only (not needed in a product kernel)"
@@ -43,7 +43,10 @@ headers() {
 		fi
 		;;
 	esac
-	echo "References: https://lore.kernel.org/all/$(meta_patch "$key" "$1" link)/"
+	link=$(meta_patch "$key" "$1" link)
+	if [ "$link" != - ]; then
+		echo "References: https://lore.kernel.org/all/$link/"
+	fi
 }
 
 rc=0

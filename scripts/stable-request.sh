@@ -19,6 +19,9 @@ series=$TOP/stable/$BASE/series
 meta_check "$series"
 text=$TOP/stable/$BASE/cover-letter.txt
 [ -f "$text" ] || die "no request text '$text'"
+if [ "$(meta_queue "$BASE" request)" != option2 ]; then
+	die "no stable request for $BASE.y: the upstream commits do not apply to $BASE as they are (see the backport notes in stable/$BASE/patches), and an option-3 backport has to keep the upstream changelog and authorship, which this repository does not have"
+fi
 
 # The patches asked for: all upstream backports, or the ones named.
 mapfile -t all < <(series_patches "$series")
@@ -42,6 +45,20 @@ else
 	done
 fi
 [ "${#want[@]}" -gt 0 ] || die "stable/$BASE has no patch that is in mainline; there is nothing to ask for"
+# The commits asked for: the queue's list (commits=), or with PATCHES=
+# only those the named patches backport.
+if [ -n "${PATCHES:-}" ]; then
+	commits=$(for p in "${want[@]}"; do meta_patch "$BASE" "$(patch_slug "$p")" upstream; done |
+		sed 's/^mainline://' | tr ',' ' ')
+else
+	commits=$(meta_queue "$BASE" commits | tr ',' ' ')
+fi
+# The measured block of the request text must have been filled.
+evidence=$(sed -n '/^==== generated: results ====$/,/^==== end: results ====$/p' "$text" | grep -vc '^\(====\|$\)' || true)
+if [ "$evidence" = 0 ]; then
+	[ "${SEND:-0}" != 1 ] || die "the results block of $text is empty; run make BASE=$BASE, then make cover-letter BASE=$BASE"
+	log "WARNING: the results block of ${text#"$TOP"/} is empty (run make BASE=$BASE, then make cover-letter BASE=$BASE)"
+fi
 
 name=$(git -C "$TOP" config user.name || true)
 email=$(git -C "$TOP" config user.email || true)
@@ -59,6 +76,8 @@ cc=$(cd "$tree" && perl scripts/get_maintainer.pl --nogit --nogit-fallback \
 	--nogit-chief-penguins --norolestats --no-tree "${want[@]}" 2>/dev/null |
 	grep -v 'stable@vger.kernel.org' | paste -sd, - | sed 's/,/, /g')
 [ -n "$cc" ] || die "get_maintainer.pl named nobody for the requested patches"
+extra=$(meta_queue "$BASE" cc 2>/dev/null | sed 's/,/, /g' || true)
+[ -z "$extra" ] || cc="$cc, $extra"
 
 out=$CACHE/send/stable-$BASE
 rm -rf "$out"
@@ -71,14 +90,16 @@ mkdir -p "$out"
 	echo
 	sed '1,2d; /^==== \(generated\|end\): [a-z]* ====$/d' "$text"
 	echo
-	echo "The commits, in the order our backports apply them (if one does not"
-	echo "apply as it is, the cleanups named above may be needed first):"
+	echo "The commits, in the order the mm-stable push notice lists them:"
 	echo
-	for p in "${want[@]}"; do
-		subj=$(git mailinfo /dev/null /dev/null <"$p" | sed -n 's/^Subject: //p')
-		for sha in $(meta_patch "$BASE" "$(patch_slug "$p")" upstream | sed 's/^mainline://; s/,/ /g'); do
-			echo "  commit $sha (\"$subj\")"
+	for sha in $commits; do
+		subj=''
+		for p in "${want[@]}"; do
+			if meta_patch "$BASE" "$(patch_slug "$p")" upstream | grep -q "$sha"; then
+				subj=$(git mailinfo /dev/null /dev/null <"$p" | sed -n 's/^Subject: //p')
+			fi
 		done
+		echo "  commit $sha${subj:+ (\"$subj\")}"
 	done
 } >"$out/request.eml"
 if grep -q '^==== ' "$out/request.eml"; then
