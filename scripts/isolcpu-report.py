@@ -152,9 +152,11 @@ def main():
     if unpaired:
         lines += ["", "Trace events without their start or end (left out): %d"
                   % unpaired]
-    lines += ["", "Times are QEMU %s guest times; the IPI counts are what the "
-              "series does not change (every purge flushes the TLB of all "
-              "CPUs)." % meta.get("accel", "?").upper()]
+    lines += ["", "Times are QEMU %s guest times. Every purge flushes the "
+              "kernel TLB range on all CPUs: a drain that runs on another CPU "
+              "interrupts the isolated one with a function-call IPI instead "
+              "of running there, which the IPI row counts."
+              % meta.get("accel", "?").upper()]
     md = "\n".join(lines) + "\n"
     with open(os.path.join(out, "isolcpu.json"), "w") as f:
         json.dump({"meta": meta, "summary": summary, "boots": boots}, f,
