@@ -31,10 +31,11 @@ status() {
 }
 
 # log_status RESULTS: "pass" if every kernel log check passed, else the
-# failing ones.
+# failing ones. Workqueue hog reports are left out: they say where work
+# ran, not that something broke.
 log_status() {
 	[ -f "$1" ] || { echo -; return; }
-	awk -F'\t' '$1 ~ /^log: / && $2 != "pass" { bad = bad sep substr($1, 6) "=" $2; sep = "," }
+	awk -F'\t' '$1 ~ /^log: / && $1 !~ /^log: hogged CPU/ && $2 != "pass" { bad = bad sep substr($1, 6) "=" $2; sep = "," }
 		END { print (bad == "" ? "pass" : bad) }' "$1"
 }
 

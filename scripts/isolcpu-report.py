@@ -127,8 +127,7 @@ def main():
         ("... their time there, us (sum)", "purge_vmap_node.isolated_us"),
         ("drain executions on housekeeping CPUs", "drain_vmap_area_work.other_execs"),
         ("purge helper executions on housekeeping CPUs", "purge_vmap_node.other_execs"),
-        ("function-call IPIs received by the isolated CPU (CAL)", "irq_CAL"),
-        ("TLB shootdowns counted on the isolated CPU (TLB)", "irq_TLB"),
+        ("function-call IPIs received by the isolated CPU", "irq_CAL"),
     ]
     lines = [
         "Isolated CPU: %s, kernel command line: %s; %s boots each (%s, %s vCPUs, %s)."
