@@ -199,29 +199,23 @@ meta_patch() {
 	echo "$v"
 }
 
-# meta_posting NAME FIELD: one field of a posting record.
-meta_posting() {
+# meta_field TYPE NAME FIELD: one field of the record "TYPE NAME ...".
+meta_field() {
 	local v
-	v=$(awk -v n="$1" -v f="$2" '
-		$1 == "posting" && $2 == n {
+	v=$(awk -v t="$1" -v n="$2" -v f="$3" '
+		$1 == t && $2 == n {
 			for (i = 3; i <= NF; i++) if (index($i, f "=") == 1) { print substr($i, length(f) + 2); found = 1 }
 		}
 		END { exit found ? 0 : 1 }' "$META") ||
-		die "$META: no '$2' for posting '$1'"
+		die "$META: no '$3' for $1 '$2'"
 	echo "$v"
 }
 
+# meta_posting NAME FIELD: one field of a posting record.
+meta_posting() { meta_field posting "$1" "$2"; }
+
 # meta_queue X.Y FIELD: one field of the record of stable queue X.Y.
-meta_queue() {
-	local v
-	v=$(awk -v n="$1" -v f="$2" '
-		$1 == "queue" && $2 == n {
-			for (i = 3; i <= NF; i++) if (index($i, f "=") == 1) { print substr($i, length(f) + 2); found = 1 }
-		}
-		END { exit found ? 0 : 1 }' "$META") ||
-		die "$META: no '$2' for stable queue '$1'"
-	echo "$v"
-}
+meta_queue() { meta_field queue "$1" "$2"; }
 
 # meta_postings: the posting names, in their order.
 meta_postings() {
