@@ -99,7 +99,7 @@ if [ "$BASE" = 7.3 ]; then
 			also=$( (meta_posting "$p" also) 2>/dev/null || true)
 			for b in ${also//,/ }; do
 				r=$(readlink -f "$CACHE/reports/latest-$b" || true)
-				if [ -n "$r" ] && [ -f "$r/meta" ]; then
+				if [ -n "$r" ] && [ -f "$r/meta" ] && [ -f "$r/step-0/results.tsv" ]; then
 					echo
 					rep=$r results_block "$(series_patches "$(series_file "$b")" | wc -l)" \
 						"$(meta_posting "$p" tests)"
@@ -118,7 +118,7 @@ if [ "$BASE" = 7.3 ]; then
 else
 	rm -f "$gen"/*
 	if [ -n "$rep" ]; then
-		results_block "$(series_patches "$series" | wc -l)" "$TESTS" >"$gen/results"
+		results_block "$(series_patches "$series" | wc -l)" "$(meta_queue "$BASE" tests)" >"$gen/results"
 	else
 		log "no report for $BASE (run make BASE=$BASE): results block left as it is"
 	fi

@@ -733,10 +733,13 @@ t_cover_letter_keeps_measured_blocks() {
 	mkdir -p "$p/stable/0.1" || return 1
 	cp -r "$S" "$p/scripts"
 	mk_series "$tmp/gen" "$p/stable/0.1" >/dev/null
-	for f in "$p"/stable/0.1/patches/*.patch; do
-		f=${f##*/}
-		echo "patch 0.1 ${f#[0-9][0-9][0-9][0-9]-} kind=fix upstream=new"
-	done >"$p/patches.meta"
+	{
+		echo "queue 0.1 request=no-option2 tests=vmalloc/t.sh"
+		for f in "$p"/stable/0.1/patches/*.patch; do
+			f=${f##*/}
+			echo "patch 0.1 ${f#[0-9][0-9][0-9][0-9]-} kind=fix upstream=new"
+		done
+	} >"$p/patches.meta"
 	printf 'intro\n==== generated: results ====\nold results\n==== end: results ====\nend\n' \
 		>"$p/stable/0.1/cover-letter.txt"
 	fake_env "$c" BASE=0.1 "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
@@ -752,7 +755,7 @@ t_cover_letter_keeps_measured_blocks() {
 		} >"$r/step-$st/results.tsv"
 	done
 	printf 'package=linux-source-0.1 %s\nvariant=lockdep\n' "$FB_VER" >"$r/meta"
-	fake_env "$c" BASE=0.1 REPORT="$r" TESTS=vmalloc/t.sh "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
+	fake_env "$c" BASE=0.1 REPORT="$r" "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
 	grep -qF "linux-source-0.1 $FB_VER, lockdep, run 0.1-20260101-000000:" "$b" &&
 		! grep -q 'old results' "$b" && grep -qx intro "$b" && grep -qx end "$b" &&
 		grep -qx '  result  *base  *base+tests  *patch 2' "$b" &&
