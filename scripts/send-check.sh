@@ -57,7 +57,7 @@ rc=0
 BASE=7.2 "$TOP/scripts/send.sh" >"$CACHE/send-check-stable.log" 2>&1 || rc=$?
 ok "$rc" "make send BASE=7.2: stable request written" "$(tail -n 2 "$CACHE/send-check-stable.log" | tr '\n' ' ')"
 req=$CACHE/send/stable-7.2/request.eml
-named=$(sed -n 's/^  commit \([0-9a-f]\{40\}\) .*/\1/p' "$req" 2>/dev/null | sort)
+named=$(sed -n 's/^  commit \([0-9a-f]\{40\}\)\( .*\)\{0,1\}$/\1/p' "$req" 2>/dev/null | sort)
 mainline=$(meta_queue 7.2 commits | tr ',' '\n' | sort)
 ok "$(rc same "$named" "$mainline")" \
 	"stable request names exactly the commits patches.meta lists for 7.2" "named: ${named//$'\n'/ }"
