@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 
+import ktap
 from abrun import read_boots, read_meta
 
 KERNELS = ("base", "series")
@@ -28,49 +29,41 @@ PERF_LIMIT = 1.02      # series / base time per test_vmalloc test
 
 def parse_boot(path):
     """The bench figures of one boot's ktap.log."""
-    b = {"hogs": None, "probe": {}, "overlap": {}, "cdf": {}, "durations": {},
+    b = {"probe": {}, "overlap": {}, "cdf": {}, "durations": {},
          "perf": {}, "notes": [], "lazy_purges": None, "result": None}
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            m = re.match(r"^(not )?ok \d+ selftests: bench: vmalloc_bench\.sh", line)
-            if m:
-                b["result"] = "fail" if m.group(1) else "pass"
-                continue
-            if not line.startswith("# bench: "):
-                continue
-            rest = line[len("# bench: "):]
-            kv = dict(re.findall(r"(\w+)=(\S+)", rest))
-            if rest.startswith("hogs "):
-                b["hogs"] = {k: int(v) for k, v in kv.items()}
-            elif rest.startswith("probe "):
-                b["probe"][kv["cpu"]] = {k: int(v) for k, v in kv.items()
-                                         if k != "cpu"}
-            elif rest.startswith("probe_overlap "):
-                b["overlap"] = {k: int(v) for k, v in kv.items()}
-            elif rest.startswith("cdf "):
-                b["cdf"].setdefault(kv["cpu"], []).append(
-                    (int(kv["permille"]) / 1000.0, int(kv["ns"])))
-            elif rest.startswith("duration "):
-                b["durations"].setdefault(kv["fn"], []).append(int(kv["us"]))
-            elif rest.startswith("perf "):
-                # test -> {pass: usec}; busybox runs the init twice.
-                b["perf"].setdefault(kv["test"], {})[kv["run"]] = \
-                    int(kv["usec"])
-            elif rest.startswith("lazy_purges="):
-                b["lazy_purges"] = int(kv["lazy_purges"])
-            elif rest.startswith("churn "):
-                b["churn"] = {k: int(v) for k, v in kv.items()}
-            elif rest.startswith("kernel="):
-                b["kernel"] = kv
-            elif rest.startswith("note="):
-                b["notes"].append(kv["note"])
+    b["result"], lines = ktap.test_output(path, "selftests: bench: vmalloc_bench.sh")
+    for line in lines:
+        if not line.startswith("bench: "):
+            continue
+        rest = line[len("bench: "):]
+        kv = dict(re.findall(r"(\w+)=(\S+)", rest))
+        if rest.startswith("probe "):
+            b["probe"][kv["cpu"]] = {k: int(v) for k, v in kv.items()
+                                     if k != "cpu"}
+        elif rest.startswith("probe_overlap "):
+            b["overlap"] = {k: int(v) for k, v in kv.items()}
+        elif rest.startswith("cdf "):
+            b["cdf"].setdefault(kv["cpu"], []).append(
+                (int(kv["permille"]) / 1000.0, int(kv["ns"])))
+        elif rest.startswith("duration "):
+            b["durations"].setdefault(kv["fn"], []).append(int(kv["us"]))
+        elif rest.startswith("perf "):
+            # test -> {pass: usec}; busybox runs the init twice.
+            b["perf"].setdefault(kv["test"], {})[kv["run"]] = \
+                int(kv["usec"])
+        elif rest.startswith("lazy_purges="):
+            b["lazy_purges"] = int(kv["lazy_purges"])
+        elif rest.startswith("churn "):
+            b["churn"] = {k: int(v) for k, v in kv.items()}
+        elif rest.startswith("kernel="):
+            b["kernel"] = kv
+        elif rest.startswith("note="):
+            b["notes"].append(kv["note"])
     return b
 
 
 def complete(b):
-    return (b["result"] == "pass" and b["hogs"] is not None
-            and "all" in b["probe"] and b["perf"])
+    return b["result"] == "pass" and "all" in b["probe"] and b["perf"]
 
 
 def stats(v):
@@ -100,9 +93,6 @@ def summarize(boots):
     s = {}
     for k in KERNELS:
         bs = [b for b in boots if b["kernel_kind"] == k and complete(b)]
-        hog = [b["hogs"]["drain_vmap_area_work"] + b["hogs"]["purge_vmap_node"]
-               for b in bs]
-        rep = [b["hogs"]["reports"] for b in bs]
         pall = [b["probe"]["all"] for b in bs]
         ov = [b["overlap"] for b in bs if b["overlap"].get("samples")]
         d = {}
@@ -117,8 +107,6 @@ def summarize(boots):
                     by_pass.setdefault(t, {}).setdefault(run, []).append(v)
         s[k] = {
             "boots": len(bs),
-            "hog_executions": hog,
-            "hog_reports": rep,
             "probe_max_ns": [p["max_ns"] for p in pall],
             "probe_p99_ns": [p["p99_ns"] for p in pall],
             "probe_p50_ns": [p["p50_ns"] for p in pall],
@@ -142,10 +130,6 @@ def targets(s):
     if not b["boots"] or not r["boots"]:
         return [{"name": "data", "met": False,
                  "detail": "a kernel has no complete boot"}]
-    t.append({"name": "hog reports: series 0, base >= 1",
-              "met": sum(r["hog_reports"]) == 0 and min(b["hog_reports"]) >= 1,
-              "detail": "base %s, series %s (per boot)" % (b["hog_reports"],
-                                                          r["hog_reports"])})
     for key, what in (("overlap_max_ns", "during drains (same CPU)"),
                       ("probe_max_ns", "whole churn window")):
         if not b[key] or not r[key]:
@@ -197,10 +181,6 @@ def markdown(meta, s, tg, boots):
         "",
         "| measurement (median [min..max] over boots) | base | series |",
         "|---|---|---|",
-        "| hog reports printed (drain + purge helpers) | %s | %s |"
-        % (spread(b["hog_reports"]), spread(r["hog_reports"])),
-        "| hogging executions counted by the detector | %s | %s |"
-        % (spread(b["hog_executions"]), spread(r["hog_executions"])),
         "| probe queue->start latency max, us | %s | %s |"
         % (spread(b["probe_max_ns"], us), spread(r["probe_max_ns"], us)),
         "| probe latency p99, us | %s | %s |"

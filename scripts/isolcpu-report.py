@@ -15,56 +15,50 @@ import re
 import statistics
 import sys
 
+import ktap
 from abrun import read_boots, read_meta
 
 KERNELS = ("base", "series")
 FUNCS = ("drain_vmap_area_work", "purge_vmap_node")
 TRACE = re.compile(r"\[(\d+)\].*?\s(\d+\.\d+): workqueue_execute_(start|end): "
                    r"work struct (\S+): function (\w+)")
-IRQ = re.compile(r"^# isol: irq (before|after) +(\w+):\s+((?:\d+\s+)+)")
+IRQ = re.compile(r"^isol: irq (before|after) +(\w+):\s+((?:\d+\s+)+)")
 
 
 def parse_boot(path):
     b = {"result": None, "cpu": None, "isolated": None, "execs": [],
          "irq": {}, "unpaired": 0, "runs_done": 0}
     starts = {}
-    with open(path, errors="replace") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            m = re.match(r"^(not )?ok \d+ selftests: bench: isolated_cpu\.sh"
-                         r"( # SKIP)?", line)
-            if m:
-                b["result"] = "skip" if m.group(2) else (
-                    "fail" if m.group(1) else "pass")
+    b["result"], lines = ktap.test_output(path, "selftests: bench: isolated_cpu.sh")
+    for line in lines:
+        if line.startswith("isol-trace: "):
+            t = TRACE.search(line)
+            if not t or t.group(5) not in FUNCS:
                 continue
-            if line.startswith("# isol-trace: "):
-                t = TRACE.search(line)
-                if not t or t.group(5) not in FUNCS:
-                    continue
-                cpu, ts, ev, work, fn = (int(t.group(1)), float(t.group(2)),
-                                         t.group(3), t.group(4), t.group(5))
-                if ev == "start":
-                    if work in starts:
-                        b["unpaired"] += 1
-                    starts[work] = (cpu, ts, fn)
-                elif work in starts:
-                    scpu, sts, sfn = starts.pop(work)
-                    b["execs"].append({"fn": sfn, "cpu": scpu,
-                                       "end_cpu": cpu,
-                                       "us": round((ts - sts) * 1e6)})
-                else:
+            cpu, ts, ev, work, fn = (int(t.group(1)), float(t.group(2)),
+                                     t.group(3), t.group(4), t.group(5))
+            if ev == "start":
+                if work in starts:
                     b["unpaired"] += 1
-                continue
-            m = IRQ.match(line)
-            if m:
-                b["irq"].setdefault(m.group(2), {})[m.group(1)] = \
-                    [int(x) for x in m.group(3).split()]
-                continue
-            m = re.match(r"^# isol: isolated=(\S+) cpu=(\d+)", line)
-            if m:
-                b["isolated"], b["cpu"] = m.group(1), int(m.group(2))
-            if line.startswith("# isol: vfree_churn: done"):
-                b["runs_done"] += 1
+                starts[work] = (cpu, ts, fn)
+            elif work in starts:
+                scpu, sts, sfn = starts.pop(work)
+                b["execs"].append({"fn": sfn, "cpu": scpu,
+                                   "end_cpu": cpu,
+                                   "us": round((ts - sts) * 1e6)})
+            else:
+                b["unpaired"] += 1
+            continue
+        m = IRQ.match(line)
+        if m:
+            b["irq"].setdefault(m.group(2), {})[m.group(1)] = \
+                [int(x) for x in m.group(3).split()]
+            continue
+        m = re.match(r"^isol: isolated=(\S+) cpu=(\d+)", line)
+        if m:
+            b["isolated"], b["cpu"] = m.group(1), int(m.group(2))
+        if line.startswith("isol: vfree_churn: done"):
+            b["runs_done"] += 1
     b["unpaired"] += len(starts)
     return b
 

@@ -12,7 +12,7 @@ KASAN=${KASAN:-0}
 STEPS=${STEPS:-all}
 CHECKS=${CHECKS:-1}
 BOOT=${BOOT:-1}
-TESTS=${TESTS:-vmalloc/drain_hog.sh,vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percpu_gfp.sh}
+TESTS=${TESTS:-vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percpu_gfp.sh}
 # Explicit thresholds: under emulation the workqueue code would otherwise
 # auto-scale the CPU-intensive threshold up to 1 s and hide the reports.
 CMDLINE=${CMDLINE:-workqueue.cpu_intensive_thresh_us=1000 workqueue.cpu_intensive_warning_thresh=1}

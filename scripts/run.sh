@@ -63,7 +63,17 @@ boot_results() {
 	online=$(sed -n 's/^# online_cpus=\([0-9]*\).*/\1/p' "$d/ktap.log" 2>/dev/null | head -n 1)
 	printf 'online CPUs\t%s\t%s of %s requested\n' \
 		"$([ "${online:-0}" = "$SMP" ] && echo pass || echo fail)" "${online:-?}" "$SMP"
-	"$TOP/scripts/ktap2tsv.sh" "$d/ktap.log" "$TESTS"
+	# The runner's output must be KTAP that a strict reader accepts, as a
+	# lab's parser would see it (only judged when the guest finished).
+	if [ "$status" = ok ]; then
+		local err
+		if err=$(python3 "$TOP/scripts/ktap.py" check "$d/ktap.log" 2>&1); then
+			printf 'valid KTAP\tpass\tone plan, numbered results\n'
+		else
+			printf 'valid KTAP\tfail\t%s\n' "$(printf '%s' "$err" | head -n 3 | tr '\t\n' '  ')"
+		fi
+	fi
+	python3 "$TOP/scripts/ktap.py" tsv "$d/ktap.log" "$TESTS"
 	"$TOP/scripts/scanlog.sh" "$d/console.log"
 }
 

@@ -13,20 +13,23 @@ logdir=$CACHE/test-logs
 mkdir -p "$logdir"
 pass=0 fail=0 skip=0
 
-# part NAME CMD...: run one KTAP-printing part and add up its top-level results.
+# part NAME CMD...: run one KTAP-printing part and add up its top-level
+# results (scripts/ktap.py); output that is not valid KTAP is a failure.
 part() {
-	local name=$1 rc=0 p f s
+	local name=$1 rc=0 bad=0 counts p f s
 	shift
 	log "test: $name"
 	"$@" 2>&1 | tee "$logdir/$name.log" || rc=$?
-	p=$(grep -cE '^ok [0-9]+ ' "$logdir/$name.log" || true)
-	s=$(grep -cE '^ok [0-9]+ .*# SKIP' "$logdir/$name.log" || true)
-	f=$(grep -cE '^not ok [0-9]+ ' "$logdir/$name.log" || true)
+	if ! counts=$(python3 "$TOP/scripts/ktap.py" counts "$logdir/$name.log"); then
+		echo "not ok - $name printed invalid KTAP"
+		bad=1
+	fi
+	read -r p f s <<<"$counts"
 	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
 		echo "not ok - $name exited with $rc"
 		f=1
 	fi
-	pass=$((pass + p - s)) skip=$((skip + s)) fail=$((fail + f))
+	pass=$((pass + p - s)) skip=$((skip + s)) fail=$((fail + f + bad))
 }
 
 "$TOP/scripts/fetch-base.sh" "$BASE"

@@ -19,7 +19,7 @@ out=$(VARIANT=torture MEM=${TORTURE_MEM:-256M} AB_BOOTS=${TORTURE_BOOTS:-2} \
 	AB_BASE_STEP=0+tests "$TOP/scripts/ab-boots.sh" torture "$tests")
 for d in "$out"/base-* "$out"/series-*; do
 	{
-		"$TOP/scripts/ktap2tsv.sh" "$d/ktap.log" "$tests"
+		python3 "$TOP/scripts/ktap.py" tsv "$d/ktap.log" "$tests"
 		"$TOP/scripts/scanlog.sh" "$d/console.log"
 	} >"$d/results.tsv"
 done

@@ -6,16 +6,18 @@
 # the host to aggregate (scripts/bench-report.py). Phases:
 #  1. latency: wq_lat_probe queues a work item on every CPU each period on
 #     system_wq while test_vmalloc (fix_size, one thread per CPU) churns;
-#     the workqueue hog detector's counts and the duration of every drain
-#     and purge helper run (workqueue trace events, global clock) are
+#     the duration of every drain and purge helper run (workqueue trace events, global clock) are
 #     recorded over the same window;
 #  2. throughput: test_vmalloc in sequential performance mode, one thread,
 #     with the probe unloaded, each test's "Summary" average.
 # Passes when every measurement produced data; it judges nothing else.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-# shellcheck disable=SC3040 # busybox ash supports pipefail
-set -eu -o pipefail
+set -eu
+# pipefail where the shell has it (bash, busybox ash); Debian's dash
+# 0.5.12 rejects the option, so it must not be set unconditionally.
+# shellcheck disable=SC3040
+if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 
 ksft_skip=4
 LOOPS=${BENCH_LOOPS:-400000}
@@ -38,23 +40,9 @@ if [ ! -e "$wq/workqueue_execute_start/enable" ]; then
 	exit $ksft_skip
 fi
 
-# hog_execs FUNC: executions of FUNC the CPU-intensive detector counted
-# (its reports carry a running total, "N times", 0 if none is in the
-# log) and the number of reports printed.
-hog_execs() {
-	dmesg | awk -v f="$1" '
-		index($0, "workqueue: " f " hogged CPU") {
-			n++
-			for (i = 1; i < NF; i++)
-				if ($(i + 1) ~ /^times,?$/)
-					t = $i
-		}
-		END { printf "%d %d\n", t, n }'
-}
-
 echo "bench: kernel=$(uname -r) cpus=$THREADS thresh_us=$(cat /sys/module/workqueue/parameters/cpu_intensive_thresh_us 2>/dev/null || echo none)"
 
-# Phase 1: latency, hogs and drain durations under the churn.
+# Phase 1: latency and drain durations under the churn.
 echo 0 >"$tracing/tracing_on"
 echo >"$tracing/trace"
 # CLOCK_MONOTONIC, the clock of the probe's sample timestamps.
@@ -66,12 +54,6 @@ for ev in workqueue_execute_start workqueue_execute_end; do
 	echo 1 >"$wq/$ev/enable"
 done
 echo 1 >"$tracing/events/vmalloc/purge_vmap_area_lazy/enable"
-read -r d0 _ <<EOT
-$(hog_execs drain_vmap_area_work)
-EOT
-read -r h0 _ <<EOT
-$(hog_execs purge_vmap_node)
-EOT
 # Each phase reads only its own kernel log (the console keeps it all).
 dmesg -c >/dev/null
 echo 1 >"$tracing/tracing_on"
@@ -87,17 +69,7 @@ echo 0 >"$tracing/tracing_on"
 cat /sys/kernel/debug/wq_lat_probe/samples >/tmp/samples
 rmmod wq_lat_probe
 
-read -r d1 r1 <<EOT
-$(hog_execs drain_vmap_area_work)
-EOT
-read -r h1 s1 <<EOT
-$(hog_execs purge_vmap_node)
-EOT
 echo "bench: churn loops=$LOOPS threads=$THREADS seconds=$((end - start))"
-# The running totals continue from before the phase; no new report = 0.
-[ "$r1" = 0 ] && d1=$d0
-[ "$s1" = 0 ] && h1=$h0
-echo "bench: hogs drain_vmap_area_work=$((d1 - d0)) purge_vmap_node=$((h1 - h0)) reports=$((r1 + s1))"
 dmesg | sed -n 's/.*wq_lat_probe: \(cpu=.*\)/bench: probe \1/p; s/.*wq_lat_probe: cdf \(.*\)/bench: cdf \1/p'
 
 # Durations: pair each execute_start with the next execute_end of the

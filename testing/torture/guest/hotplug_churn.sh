@@ -12,8 +12,11 @@
 # caught by the host's log scan. Prints one "torture:" row for the report.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-# shellcheck disable=SC3040 # busybox ash supports pipefail
-set -eu -o pipefail
+set -eu
+# pipefail where the shell has it (bash, busybox ash); Debian's dash
+# 0.5.12 rejects the option, so it must not be set unconditionally.
+# shellcheck disable=SC3040
+if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 
 ksft_skip=4
 LOOPS=${TORTURE_LOOPS:-100000}
