@@ -10,7 +10,8 @@
 #                   report clean distclean (see README)
 #
 # Variables (make VAR=value):
-#   BASE=7.3|7.2|6.12   kernel base from Debian's linux-source-X.Y (default 7.3)
+#   BASE=7.3|7.2|6.12   a base of configs/bases (Debian linux-source-X.Y); default:
+#                       the one that carries the mainline series (7.3)
 #   STEPS=all|ends      every step of the series, or only the base and the top
 #   KASAN=1             build the KASAN (KASAN_VMALLOC) variant
 #   VARIANT=...         lockdep (default), kasan or torture (configs/)
@@ -26,11 +27,14 @@
 # Defaults live in scripts/lib.sh so that the scripts behave the same when
 # run directly.
 
-BASE  ?= 7.3
+# Bases, the default base and mainline vs stable come from scripts/bases.sh
+# (configs/bases and the series files), as for every script.
+BASES := $(shell bash -c '. scripts/lib.sh; base_list')
+BASE  ?= $(shell bash -c '. scripts/lib.sh; mainline_base')
 BRANCH ?= vmalloc-series
 export BASE SEND PATCHES STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE BENCH_BOOTS TORTURE_BOOTS
 
-SERIES = $(CURDIR)/$(if $(wildcard stable/$(BASE)/series),stable/$(BASE)/series,series)
+SERIES = $(shell BASE=$(BASE) bash -c '. scripts/lib.sh; series_file "$$BASE"')
 
 .PHONY: all run bench torture deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check selftest lint test ci report clean distclean help
 .DEFAULT_GOAL := all
@@ -53,9 +57,7 @@ ifdef KDIR
 	scripts/apply.sh $(KDIR) $(SERIES) $(BRANCH) >/dev/null
 	@echo "applied $(SERIES) to $(KDIR) on branch $(BRANCH)"
 else
-	scripts/fetch-base.sh $(BASE)
-	FORCE_BRANCH=1 scripts/apply.sh $${CACHE:-.cache}/trees/$(BASE) $(SERIES) series base >/dev/null
-	@echo "applied $(SERIES) to $${CACHE:-.cache}/trees/$(BASE) on branch series"
+	bash -c '. scripts/lib.sh; job_setup "$$BASE"; echo "applied $$JOB_SERIES to $$JOB_TREE on branch series"'
 endif
 
 # Regenerate patches/ + series (or stable/X.Y/...) from a branch with git
@@ -91,7 +93,6 @@ torture: deps
 
 # Every base and its series (mainline on 7.3, stable/7.2, stable/6.12),
 # every step built, booted, tested and checked.
-BASES := 7.3 7.2 6.12
 validate-all: deps
 	set -e; for b in $(BASES); do BASE=$$b scripts/run.sh; done
 

@@ -14,17 +14,11 @@ set -euo pipefail
 
 name=${1:?usage: ab-boots.sh NAME TESTS}
 tests=${2:?usage: ab-boots.sh NAME TESTS}
-BASE=${BASE:-7.3}
 AB_BOOTS=${AB_BOOTS:-3}
 AB_BASE_STEP=${AB_BASE_STEP:-0}
 [[ $AB_BOOTS =~ ^[1-9][0-9]*$ ]] || die "the number of boots must be a positive number, not '$AB_BOOTS'"
-base_field "$BASE" 2 >/dev/null
-series=$(series_file "$BASE")
-lock_base "$BASE"
-"$TOP/scripts/fetch-base.sh" "$BASE"
-tree=$(tree_dir "$BASE")
-
-mapfile -t commits < <(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base)
+job_setup "$BASE"
+tree=$JOB_TREE series=$JOB_SERIES commits=("${JOB_COMMITS[@]}")
 label=''
 case "$AB_BASE_STEP" in
 0) basec=${commits[0]} ;;

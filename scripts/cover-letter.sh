@@ -16,7 +16,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BASE=${BASE:-7.3}
 series=$(series_file "$BASE")
 meta_check "$series"
 rep=$(readlink -f "${REPORT:-$CACHE/reports/latest-$BASE}" || true)
@@ -82,7 +81,7 @@ fill() {
 	log "${1#"$TOP"/} regenerated"
 }
 
-if [ "$BASE" = 7.3 ]; then
+if is_mainline "$BASE"; then
 	iso=$(readlink -f "${ISOLCPU:-$CACHE/bench-isolcpu/latest-$BASE}" || true)
 	mapfile -t all < <(series_patches "$series")
 	for p in $(meta_postings); do

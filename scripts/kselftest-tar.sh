@@ -10,10 +10,8 @@ set -euo pipefail
 
 BASE=${1:?usage: kselftest-tar.sh BASE OUT.tar.gz}
 out=${2:?usage: kselftest-tar.sh BASE OUT.tar.gz}
-tree=$(tree_dir "$BASE")
-lock_base "$BASE"
-"$TOP/scripts/fetch-base.sh" "$BASE"
-top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$(series_file "$BASE")" series base | tail -n 1)
+job_setup "$BASE"
+tree=$JOB_TREE top=${JOB_COMMITS[-1]}
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT

@@ -39,18 +39,6 @@ need_tool() {
 		die "missing tool '$1'; install it with: apt-get install $2 (or run: make deps)"
 }
 
-# The pinned bases; BASES_FILE=... points the scripts at another list
-# (the tooling tests use a fake base).
-BASES_FILE=${BASES_FILE:-$TOP/configs/bases}
-
-# base_field <BASE> <column>: look up $BASES_FILE (2=package 3=version 4=suite).
-base_field() {
-	local base=$1 col=$2 line
-	line=$(awk -v b="$base" '$1 == b' "$BASES_FILE")
-	[ -n "$line" ] || die "unknown BASE '$base'; known: $(awk '!/^#/ && NF {printf "%s ", $1}' "$BASES_FILE")"
-	awk -v c="$col" '{print $c}' <<<"$line"
-}
-
 # variant_frags VARIANT: the Kconfig fragments (relative to configs/) of a
 # build variant: the booted ones (lockdep, kasan) and the compile-only
 # check configs of scripts/check-step.sh (i386, arm64, nosmp).
@@ -124,37 +112,6 @@ ktap_print() {
 		[[ $r == "not ok"* ]] && fail=$((fail + 1))
 	done
 	[ "$fail" = 0 ]
-}
-
-tree_dir() { echo "$CACHE/trees/$1"; }
-
-# lock_base BASE: hold an exclusive lock on the cached tree of BASE until
-# the calling script exits, so that two jobs (a run and "make send", say)
-# never check out different commits under each other. Waits if busy.
-lock_base() {
-	mkdir -p "$CACHE/trees"
-	exec 9>"$CACHE/trees/$1.lock"
-	if ! flock -n 9; then
-		log "waiting for another job on base $1 to finish"
-		flock 9
-	fi
-}
-
-# The exact Debian package version of a fetched base, recorded at fetch time.
-base_version() {
-	local f
-	f="$(tree_dir "$1").version"
-	[ -f "$f" ] || die "base $1 is not fetched; run: make fetch BASE=$1"
-	cat "$f"
-}
-
-# series_file <BASE>: the series a base uses (mainline or a stable backport).
-series_file() {
-	if [ -f "$TOP/stable/$1/series" ]; then
-		echo "$TOP/stable/$1/series"
-	else
-		echo "$TOP/series"
-	fi
 }
 
 # series_patches <series file>: patch paths in quilt order, comments skipped.
@@ -297,7 +254,7 @@ apply_tests_only() {
 	list=$(mktemp)
 	series_select "$2" kind test | sed 's|.*/||' >"$list"
 	FORCE_BRANCH=1 PATCH_DIR="$(dirname "$2")/patches" \
-		"$TOP/scripts/apply.sh" "$1" "$list" tests-only base || rc=$?
+		apply_series "$1" "$list" tests-only base || rc=$?
 	rm -f "$list"
 	return "$rc"
 }
@@ -314,3 +271,10 @@ apt_private() {
 		-o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d" \
 		-o "Debug::NoLocking=1" -o "APT::Sandbox::User=root" "$@"
 }
+
+# shellcheck source=scripts/bases.sh
+. "$TOP/scripts/bases.sh"
+
+# The base a job runs on when none is given: the mainline one.
+BASE=${BASE:-$(mainline_base)}
+export BASE

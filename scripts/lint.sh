@@ -49,8 +49,9 @@ check "no evidence placeholder left in patches" no_placeholder
 for s in "$TOP/series" "$TOP"/stable/*/series; do
 	check "patches.meta covers ${s#"$TOP"/}" meta_check "$s"
 done
-"$TOP/scripts/fetch-base.sh" 7.3 2>/dev/null
-check "each posting applies to the base on its own" postings_check "$(tree_dir 7.3)"
+mainline=$(mainline_base)
+fetch_base "$mainline" 2>/dev/null
+check "each posting applies to the base on its own" postings_check "$(tree_dir "$mainline")"
 for s in "$TOP"/stable/*/series; do
 	check "stable headers of ${s#"$TOP"/} match patches.meta" "$TOP/scripts/stable-headers.sh" --check "$(dirname "$s")"
 done
@@ -62,9 +63,9 @@ done
 # a stable backport must follow that tree's APIs, not mainline's.
 for s in "$TOP/series" "$TOP"/stable/*/series; do
 	[ -f "$s" ] || continue
-	b=7.3
+	b=$mainline
 	[ "$s" = "$TOP/series" ] || b=$(basename "$(dirname "$s")")
-	"$TOP/scripts/fetch-base.sh" "$b" 2>/dev/null
+	fetch_base "$b" 2>/dev/null
 	cp=$(tree_dir "$b")/scripts/checkpatch.pl
 	while read -r p; do
 		check "checkpatch --strict ${p#"$TOP"/}" \
@@ -75,7 +76,7 @@ done
 # The benchmark's out-of-tree probe module: kernel style, except the
 # version check it needs to build on every base (6.12 lacks hrtimer_setup).
 for m in "$TOP"/testing/*/*/*.c; do
-	check "checkpatch --strict ${m#"$TOP"/}" perl "$(tree_dir 7.3)/scripts/checkpatch.pl" \
+	check "checkpatch --strict ${m#"$TOP"/}" perl "$(tree_dir "$mainline")/scripts/checkpatch.pl" \
 		--strict --no-tree --quiet --show-types -f \
 		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON "$m"
 done

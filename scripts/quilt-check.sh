@@ -9,10 +9,8 @@ set -euo pipefail
 
 BASE=${1:?usage: quilt-check.sh BASE}
 need_tool quilt quilt
-series=$(series_file "$BASE")
-tree=$(tree_dir "$BASE")
-lock_base "$BASE"
-"$TOP/scripts/fetch-base.sh" "$BASE"
+job_setup "$BASE"
+tree=$JOB_TREE series=$JOB_SERIES top=${JOB_COMMITS[-1]}
 
 echo "KTAP version 1"
 echo "1..2"
@@ -23,7 +21,6 @@ if [ -z "$(series_patches "$series")" ]; then
 	echo "ok 2 $qname # SKIP series is empty"
 	exit 0
 fi
-top=$(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base | tail -n 1)
 
 wt=$(mktemp -d "$CACHE/quilt.XXXXXX")
 # shellcheck disable=SC2317 # called from the EXIT trap

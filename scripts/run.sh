@@ -9,13 +9,9 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BASE=${BASE:-7.3}
-base_field "$BASE" 2 >/dev/null
-series=$(series_file "$BASE")
-meta_check "$series"
-lock_base "$BASE"
-"$TOP/scripts/fetch-base.sh" "$BASE"
-tree=$(tree_dir "$BASE")
+meta_check "$(series_file "$BASE")"
+job_setup "$BASE"
+tree=$JOB_TREE series=$JOB_SERIES commits=("${JOB_COMMITS[@]}")
 
 run=$CACHE/reports/$BASE-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$run"
@@ -26,7 +22,6 @@ if [ "$VARIANT" = lockdep ]; then
 fi
 ln -sfn "$(basename "$run")" "$CACHE/reports/latest-$BASE-$VARIANT"
 
-mapfile -t commits < <(FORCE_BRANCH=1 "$TOP/scripts/apply.sh" "$tree" "$series" series base)
 last=$((${#commits[@]} - 1))
 {
 	echo "base=$BASE"

@@ -19,7 +19,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BASE=${BASE:-7.3}
 series=$(series_file "$BASE")
 if [ "$series" != "$TOP/series" ]; then
 	exec "$TOP/scripts/stable-request.sh" "$BASE"
@@ -47,7 +46,7 @@ done
 
 tree=$(tree_dir "$BASE")
 lock_base "$BASE"
-"$TOP/scripts/fetch-base.sh" "$BASE" >&2
+fetch_base "$BASE" >&2
 
 # apply_posting TREE POSTING: git am the posting's patches onto HEAD.
 apply_posting() {
@@ -55,7 +54,7 @@ apply_posting() {
 	list=$(mktemp)
 	series_select "$series" posting "$2" | sed 's|.*/||' >"$list"
 	[ -s "$list" ] || die "posting '$2' has no patch in the series"
-	PATCH_DIR=$TOP/patches "$TOP/scripts/apply.sh" "$1" "$list" "posting-$2" >/dev/null
+	PATCH_DIR=$TOP/patches apply_series "$1" "$list" "posting-$2" >/dev/null || exit 1
 	rm -f "$list"
 }
 

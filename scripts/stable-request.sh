@@ -70,7 +70,7 @@ if ! person_identity "$name" "$email"; then
 fi
 
 tree=$(tree_dir "$BASE")
-"$TOP/scripts/fetch-base.sh" "$BASE" >&2
+fetch_base "$BASE" >&2
 # Cc: everyone get_maintainer.pl names for the requested patches.
 cc=$(cd "$tree" && perl scripts/get_maintainer.pl --nogit --nogit-fallback \
 	--nogit-chief-penguins --norolestats --no-tree "${want[@]}" 2>/dev/null |

@@ -8,7 +8,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-BASE=${BASE:-7.3}
 logdir=$CACHE/test-logs
 mkdir -p "$logdir"
 pass=0 fail=0 skip=0
@@ -32,10 +31,10 @@ part() {
 	pass=$((pass + p - s)) skip=$((skip + s)) fail=$((fail + f + bad))
 }
 
-"$TOP/scripts/fetch-base.sh" "$BASE"
+fetch_base "$BASE"
 part tooling "$TOP/testing/tooling/run.sh"
 part lint "$TOP/scripts/lint.sh"
-for b in 7.3 7.2 6.12; do
+for b in $(base_list); do
 	part "quilt-$b" "$TOP/scripts/quilt-check.sh" "$b"
 done
 part send "$TOP/scripts/send-check.sh"

@@ -13,7 +13,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 need_tool python3 python3
-BASE=${BASE:-7.3}
 tests=torture/hotplug_churn.sh,torture/mem_pressure.sh,torture/fault_inject.sh
 out=$(VARIANT=torture MEM=${TORTURE_MEM:-256M} AB_BOOTS=${TORTURE_BOOTS:-2} \
 	AB_BASE_STEP=0+tests "$TOP/scripts/ab-boots.sh" torture "$tests")

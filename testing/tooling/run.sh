@@ -789,6 +789,8 @@ t_send_refuses_non_person_identity() {
 	rm -rf "$p"
 	mkdir -p "$p"
 	cp -r "$S" "$p/scripts"
+	mkdir -p "$p/configs"
+	cp "$S/../configs/bases" "$p/configs/"
 	cp "$S/../patches.meta" "$S/../series" "$p/"
 	cp -r "$S/../patches" "$p/patches"
 	git init -q "$p"
