@@ -75,16 +75,16 @@ base_version() {
 # $CACHE/trees/X.Y. Idempotent: a tree that is already complete is reused.
 fetch_base() (
 	set -euo pipefail
-	base=$1
-	pkg=$(base_field "$base" 2)
-	pin=$(base_field "$base" 3)
-	tree=$(tree_dir "$base")
+	fb_base=$1
+	fb_pkg=$(base_field "$fb_base" 2)
+	fb_pin=$(base_field "$fb_base" 3)
+	fb_tree=$(tree_dir "$fb_base")
 
 	# The tree must have its own git: "git -C" would also find the tag of an
 	# enclosing repository (the default CACHE is inside the project checkout).
-	if [ -f "$tree.version" ] && [ -d "$tree/.git" ] &&
-		git -C "$tree" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
-		log "base $base: reusing $tree ($pkg $(cat "$tree.version"))"
+	if [ -f "$fb_tree.version" ] && [ -d "$fb_tree/.git" ] &&
+		git -C "$fb_tree" rev-parse -q --verify refs/tags/base >/dev/null 2>&1; then
+		log "base $fb_base: reusing $fb_tree ($fb_pkg $(cat "$fb_tree.version"))"
 		exit 0
 	fi
 
@@ -93,52 +93,52 @@ fetch_base() (
 	need_tool xz xz-utils
 	need_tool git git
 
-	log "base $base: updating private apt lists"
+	log "base $fb_base: updating private apt lists"
 	apt_private -qq update >&2 || die "apt-get update failed (network?)"
 
-	avail=$(APT_CMD=apt-cache apt_private madison "$pkg" | awk -F'|' '{gsub(/ /, "", $2); print $2}')
-	[ -n "$avail" ] || die "package $pkg is not in any configured suite"
-	if grep -qxF "$pin" <<<"$avail"; then
-		ver=$pin
+	fb_avail=$(APT_CMD=apt-cache apt_private madison "$fb_pkg" | awk -F'|' '{gsub(/ /, "", $2); print $2}')
+	[ -n "$fb_avail" ] || die "package $fb_pkg is not in any configured suite"
+	if grep -qxF "$fb_pin" <<<"$fb_avail"; then
+		fb_ver=$fb_pin
 	else
-		ver=$(sort -V <<<"$avail" | tail -n 1)
-		log "WARNING: pinned $pkg $pin has left the archive; using newest $ver instead"
+		fb_ver=$(sort -V <<<"$fb_avail" | tail -n 1)
+		log "WARNING: pinned $fb_pkg $fb_pin has left the archive; using newest $fb_ver instead"
 	fi
 
 	# deb_ok DEB: the whole .deb reads back and holds the source tarball. An
 	# interrupted download keeps its control part, so "dpkg-deb --info" passes.
 	deb_ok() {
-		dpkg-deb --fsys-tarfile "$1" 2>/dev/null | tar -t "./usr/src/$pkg.tar.xz" >/dev/null 2>&1
+		dpkg-deb --fsys-tarfile "$1" 2>/dev/null | tar -t "./usr/src/$fb_pkg.tar.xz" >/dev/null 2>&1
 	}
 
-	deb=$CACHE/debs/${pkg}_${ver}_all.deb
-	if ! deb_ok "$deb"; then
-		log "base $base: downloading $pkg $ver"
-		rm -f "$deb"
+	fb_deb=$CACHE/debs/${fb_pkg}_${fb_ver}_all.deb
+	if ! deb_ok "$fb_deb"; then
+		log "base $fb_base: downloading $fb_pkg $fb_ver"
+		rm -f "$fb_deb"
 		mkdir -p "$CACHE/debs"
-		(cd "$CACHE/debs" && apt_private -qq download "$pkg=$ver" >&2) ||
-			die "download of $pkg=$ver failed"
+		(cd "$CACHE/debs" && apt_private -qq download "$fb_pkg=$fb_ver" >&2) ||
+			die "download of $fb_pkg=$fb_ver failed"
 		# apt names the file with the epoch-less, %-escaped version.
-		f=$(find "$CACHE/debs" -maxdepth 1 -name "${pkg}_*.deb" -newer "$CACHE/apt/lists" | head -n 1)
-		[ -n "$f" ] || die "download of $pkg=$ver produced no .deb"
-		[ "$f" = "$deb" ] || mv -f "$f" "$deb"
-		deb_ok "$deb" || die "download of $pkg=$ver produced a broken $deb"
+		fb_f=$(find "$CACHE/debs" -maxdepth 1 -name "${fb_pkg}_*.deb" -newer "$CACHE/apt/lists" | head -n 1)
+		[ -n "$fb_f" ] || die "download of $fb_pkg=$fb_ver produced no .deb"
+		[ "$fb_f" = "$fb_deb" ] || mv -f "$fb_f" "$fb_deb"
+		deb_ok "$fb_deb" || die "download of $fb_pkg=$fb_ver produced a broken $fb_deb"
 	fi
 
 	# Extract into a scratch directory and move it in place only when complete,
 	# so an interrupted run never leaves a half-extracted tree behind.
-	tmp=$tree.tmp
-	rm -rf "$tmp" "$tree" "$tree.version"
-	mkdir -p "$tmp"
-	log "base $base: extracting"
-	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" "./usr/src/$pkg.tar.xz"
-	tar -xJf "$tmp/usr/src/$pkg.tar.xz" -C "$tmp"
-	rm -rf "${tmp:?}/usr"
-	mv "$tmp/$pkg" "$tmp/src"
+	fb_tmp=$fb_tree.tmp
+	rm -rf "$fb_tmp" "$fb_tree" "$fb_tree.version"
+	mkdir -p "$fb_tmp"
+	log "base $fb_base: extracting"
+	dpkg-deb --fsys-tarfile "$fb_deb" | tar -x -C "$fb_tmp" "./usr/src/$fb_pkg.tar.xz"
+	tar -xJf "$fb_tmp/usr/src/$fb_pkg.tar.xz" -C "$fb_tmp"
+	rm -rf "${fb_tmp:?}/usr"
+	mv "$fb_tmp/$fb_pkg" "$fb_tmp/src"
 
-	log "base $base: importing into git"
+	log "base $fb_base: importing into git"
 	(
-		cd "$tmp/src"
+		cd "$fb_tmp/src"
 		git init -q -b base-import
 		# The import leaves ~90,000 loose objects; git would start a long
 		# background "gc --auto" after the next command, competing with the
@@ -147,17 +147,17 @@ fetch_base() (
 		git config maintenance.auto false
 		# Debian's top-level .gitignore ends with "/*"; force-add the tree.
 		git add -A -f
-		GIT_AUTHOR_NAME="$pkg" GIT_AUTHOR_EMAIL="$pkg@packages.debian.org" \
-		GIT_COMMITTER_NAME="$pkg" GIT_COMMITTER_EMAIL="$pkg@packages.debian.org" \
+		GIT_AUTHOR_NAME="$fb_pkg" GIT_AUTHOR_EMAIL="$fb_pkg@packages.debian.org" \
+		GIT_COMMITTER_NAME="$fb_pkg" GIT_COMMITTER_EMAIL="$fb_pkg@packages.debian.org" \
 		GIT_AUTHOR_DATE="@0 +0000" GIT_COMMITTER_DATE="@0 +0000" \
-			git commit -q -m "Import $pkg $ver (Debian binary package source tarball)"
+			git commit -q -m "Import $fb_pkg $fb_ver (Debian binary package source tarball)"
 		git tag base
-		git tag "debian/${ver//\~/_}"
+		git tag "debian/${fb_ver//\~/_}"
 	)
-	mv "$tmp/src" "$tree"
-	rm -rf "$tmp"
-	echo "$ver" >"$tree.version"
-	log "base $base: ready at $tree ($pkg $ver)"
+	mv "$fb_tmp/src" "$fb_tree"
+	rm -rf "$fb_tmp"
+	echo "$fb_ver" >"$fb_tree.version"
+	log "base $fb_base: ready at $fb_tree ($fb_pkg $fb_ver)"
 )
 
 # apply_series TREE SERIES BRANCH [START]: git am the patches of SERIES onto
@@ -168,52 +168,52 @@ fetch_base() (
 # Prints one commit per step on stdout: the start, then each patch.
 apply_series() (
 	set -euo pipefail
-	tree=${1:?usage: apply_series TREE SERIES BRANCH [START]}
-	series=${2:?usage: apply_series TREE SERIES BRANCH [START]}
-	branch=${3:?usage: apply_series TREE SERIES BRANCH [START]}
-	start=${4:-HEAD}
+	ap_tree=${1:?usage: apply_series TREE SERIES BRANCH [START]}
+	ap_series=${2:?usage: apply_series TREE SERIES BRANCH [START]}
+	ap_branch=${3:?usage: apply_series TREE SERIES BRANCH [START]}
+	ap_start=${4:-HEAD}
 	need_tool git git
-	[ -f "$series" ] || die "series file '$series' not found"
-	series=$(realpath "$series")
-	git -C "$tree" rev-parse --git-dir >/dev/null 2>&1 || die "'$tree' is not a git tree"
-	gitdir=$(git -C "$tree" rev-parse --absolute-git-dir)
-	if [ -d "$gitdir/rebase-apply" ] || [ -d "$gitdir/rebase-merge" ]; then
-		die "'$tree' has a git am/rebase in progress; finish or abort it first"
+	[ -f "$ap_series" ] || die "series file '$ap_series' not found"
+	ap_series=$(realpath "$ap_series")
+	git -C "$ap_tree" rev-parse --git-dir >/dev/null 2>&1 || die "'$ap_tree' is not a git tree"
+	ap_gitdir=$(git -C "$ap_tree" rev-parse --absolute-git-dir)
+	if [ -d "$ap_gitdir/rebase-apply" ] || [ -d "$ap_gitdir/rebase-merge" ]; then
+		die "'$ap_tree' has a git am/rebase in progress; finish or abort it first"
 	fi
-	if ! git -C "$tree" var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
+	if ! git -C "$ap_tree" var GIT_COMMITTER_IDENT >/dev/null 2>&1; then
 		# The cached trees only need some committer for their throwaway step
 		# commits (never exported); a user's own tree needs the user's identity.
 		[ "${FORCE_BRANCH:-0}" = 1 ] ||
-			die "git in '$tree' has no committer identity; set git config user.name and user.email"
+			die "git in '$ap_tree' has no committer identity; set git config user.name and user.email"
 		export GIT_COMMITTER_NAME="vmalloc-series pipeline" GIT_COMMITTER_EMAIL="pipeline@localhost"
 	fi
-	dirty=$(git -C "$tree" status --porcelain --untracked-files=no)
-	[ -z "$dirty" ] || die "'$tree' has uncommitted changes; commit or stash them first ($(wc -l <<<"$dirty") files)"
+	ap_dirty=$(git -C "$ap_tree" status --porcelain --untracked-files=no)
+	[ -z "$ap_dirty" ] || die "'$ap_tree' has uncommitted changes; commit or stash them first ($(wc -l <<<"$ap_dirty") files)"
 
-	mapfile -t patches < <(series_patches "$series")
-	for p in "${patches[@]}"; do
-		[ -f "$p" ] || die "series names '$p', which does not exist"
+	mapfile -t ap_patches < <(series_patches "$ap_series")
+	for ap_p in "${ap_patches[@]}"; do
+		[ -f "$ap_p" ] || die "series names '$ap_p', which does not exist"
 	done
 
-	if git -C "$tree" rev-parse -q --verify "refs/heads/$branch" >/dev/null; then
-		[ "${FORCE_BRANCH:-0}" = 1 ] || die "branch '$branch' already exists in '$tree'; pick another BRANCH="
+	if git -C "$ap_tree" rev-parse -q --verify "refs/heads/$ap_branch" >/dev/null; then
+		[ "${FORCE_BRANCH:-0}" = 1 ] || die "branch '$ap_branch' already exists in '$ap_tree'; pick another BRANCH="
 	fi
-	orig=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse HEAD)
-	startc=$(git -C "$tree" rev-parse --verify "$start^{commit}") || die "unknown start '$start' in '$tree'"
-	git -C "$tree" checkout -q -B "$branch" "$startc"
-	echo "$startc"
+	ap_orig=$(git -C "$ap_tree" symbolic-ref -q --short HEAD || git -C "$ap_tree" rev-parse HEAD)
+	ap_startc=$(git -C "$ap_tree" rev-parse --verify "$ap_start^{commit}") || die "unknown start '$ap_start' in '$ap_tree'"
+	git -C "$ap_tree" checkout -q -B "$ap_branch" "$ap_startc"
+	echo "$ap_startc"
 
-	for p in "${patches[@]}"; do
-		if ! err=$(git -C "$tree" am -q "$p" 2>&1); then
-			git -C "$tree" am --abort >/dev/null 2>&1 || true
-			git -C "$tree" checkout -q "$orig"
-			git -C "$tree" branch -q -D "$branch"
-			die "patch $(basename "$p") does not apply to $(git -C "$tree" log -1 --format=%h "$startc"): $(grep -m1 -E 'error|patch failed|conflict' <<<"$err" || head -n1 <<<"$err")"
+	for ap_p in "${ap_patches[@]}"; do
+		if ! ap_err=$(git -C "$ap_tree" am -q "$ap_p" 2>&1); then
+			git -C "$ap_tree" am --abort >/dev/null 2>&1 || true
+			git -C "$ap_tree" checkout -q "$ap_orig"
+			git -C "$ap_tree" branch -q -D "$ap_branch"
+			die "patch $(basename "$ap_p") does not apply to $(git -C "$ap_tree" log -1 --format=%h "$ap_startc"): $(grep -m1 -E 'error|patch failed|conflict' <<<"$ap_err" || head -n1 <<<"$ap_err")"
 		fi
 		# An applied patch can still have made git am warn (whitespace errors,
 		# say): pass that on as git am itself would show it.
-		[ -z "$err" ] || printf 'patch %s: git am says:\n%s\n' "$(basename "$p")" "$err" >&2
-		git -C "$tree" rev-parse HEAD
+		[ -z "$ap_err" ] || printf 'patch %s: git am says:\n%s\n' "$(basename "$ap_p")" "$ap_err" >&2
+		git -C "$ap_tree" rev-parse HEAD
 	done
 )
 
