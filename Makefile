@@ -6,7 +6,7 @@
 #   make torture    reliability runs: hotplug, memory pressure, fault
 #                   injection + kmemleak (and KASAN rows after KASAN=1)
 #   other targets:  deps fetch apply export cover-letter send kselftest-tar
-#                   validate-all check-series quilt-check lint selftest
+#                   validate-all check-series quilt-check lint tooling-test
 #                   report clean distclean (see README)
 #
 # Variables (make VAR=value):
@@ -36,7 +36,7 @@ export BASE SEND PATCHES STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE B
 
 SERIES = $(shell BASE=$(BASE) bash -c '. scripts/lib.sh; series_file "$$BASE"')
 
-.PHONY: all run bench torture deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check selftest lint test ci report clean distclean help
+.PHONY: all run bench torture deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check tooling-test lint test ci report clean distclean help
 .DEFAULT_GOAL := all
 
 all: run
@@ -118,8 +118,10 @@ kselftest-tar: fetch
 quilt-check: fetch
 	scripts/quilt-check.sh $(BASE)
 
-selftest:
-	testing/tooling/run.sh
+# Tests of this repository's own scripts (testing/tooling/*.bats);
+# FILTER=regex runs only the matching tests.
+tooling-test:
+	bats $(if $(FILTER),--filter '$(FILTER)') testing/tooling
 
 lint:
 	scripts/lint.sh

@@ -7,7 +7,7 @@ pkgs=(
 	make gcc flex bison bc libelf-dev libssl-dev kmod cpio xz-utils rsync file
 	git quilt sparse python3 perl python3-ply python3-git
 	qemu-system-x86 busybox-static
-	shellcheck b4 git-email gcc-aarch64-linux-gnu gnuplot-nox
+	shellcheck b4 git-email gcc-aarch64-linux-gnu gnuplot-nox bats dash
 )
 missing=()
 for p in "${pkgs[@]}"; do

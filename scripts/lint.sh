@@ -37,7 +37,9 @@ first_line_is() { # first_line_is SHEBANG DIR...
 }
 mapfile -t bash_scripts < <(first_line_is '#!/usr/bin/env bash' scripts testing .ci)
 mapfile -t sh_scripts < <(first_line_is '#!/bin/sh' testing)
+mapfile -t bats_files < <(first_line_is '#!/usr/bin/env bats' testing)
 check "shellcheck bash scripts (${#bash_scripts[@]})" shellcheck -x -P scripts "${bash_scripts[@]}"
+check "shellcheck bats tests (${#bats_files[@]})" shellcheck -x "${bats_files[@]}" testing/tooling/helpers.bash
 check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -s sh "${sh_scripts[@]}"
 
 # Commit messages must carry measured evidence, not the placeholder.

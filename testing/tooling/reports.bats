@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# Tooling tests: the report code of make bench, make torture and the cover
+# letters, on fixtures.
+
+# shellcheck source=testing/tooling/helpers.bash
+. "$BATS_TEST_DIRNAME/helpers.bash"
+
+@test "bench report targets" {
+	bench_fixture "$tmp/bench" 1000000 0
+	python3 "$S/bench-report.py" "$tmp/bench" >"$tmp/bench.out" || return 1
+	python3 - "$tmp/bench/bench.json" <<'PY' || return 1
+import json, sys
+t = {x["name"]: x for x in json.load(open(sys.argv[1]))["targets"]}
+assert not [n for n in t if "hog" in n]
+assert t["max probe latency during drains (same CPU): series <= base/10"]["met"] is True
+assert t["max probe latency whole churn window: series <= base/10"]["met"] is True
+fix = t["test_vmalloc fix_size_alloc_test: series/base <= 1.02"]
+assert fix["met"] is True and fix["ratio_by_pass"] == {"1": 1.0, "2": 1.02}
+full = t["test_vmalloc full_fit_alloc_test: series/base <= 1.02"]
+assert full["met"] is False and abs(full["ratio"] - 1.05) < 1e-6
+PY
+	grep -qF '| full_fit_alloc_test | 100 [100..100] | 105 [105..105] | 1.050 (over 1.02) | 1.00 | 1.050 |' "$tmp/bench/bench.md" &&
+		grep -qF '| fix_size_alloc_test | 100 [100..100] | 101 [100..102] | 1.010 | 1.00 | 1.000 / 1.020 |' "$tmp/bench/bench.md" &&
+		grep -q 'every test | NO | full_fit_alloc_test 1.050' "$tmp/bench/bench.md" &&
+		{ ! command -v gnuplot >/dev/null || file "$tmp/bench/latency-cdf.png" | grep -q 'PNG image'; }
+}
+
+@test "bench report misses" {
+	# A series that barely lowers the latency misses the latency target; a
+	# boot without data makes the report fail.
+	bench_fixture "$tmp/bench" 5000000 2
+	python3 "$S/bench-report.py" "$tmp/bench" >/dev/null || return 1
+	grep -q '| max probe latency during drains (same CPU): series <= base/10 | NO |' "$tmp/bench/bench.md" || return 1
+	sed -i '/probe cpu=all/d' "$tmp/bench/series-1/ktap.log"
+	! python3 "$S/bench-report.py" "$tmp/bench" >/dev/null &&
+		grep -q 'Boots without complete data (left out): series-1' "$tmp/bench/bench.md"
+}
+
+@test "torture report" {
+	local d=$tmp/torture
+	rm -rf "$d"
+	mkdir -p "$d"
+	printf 'package=p\nboots=1\nvariant=torture\nmem=256M\nsmp=2\naccel=tcg\n' >"$d/meta"
+	torture_boot "$d/base-1" pass $'log: hogged CPU\tfail\t3 matching lines'
+	torture_boot "$d/series-1" pass $'log: lockdep\tpass\tnone'
+	python3 "$S/torture-report.py" "$d" >"$tmp/t.out" || return 1
+	grep -q '| fault_inject | series | fail-nth | 200 | 150 | 0 | pass |' "$tmp/t.out" &&
+		grep -q '| base | 1 | none | 1 |' "$tmp/t.out" || return 1
+	# A failed test or a splat on the series fails the report.
+	torture_boot "$d/series-1" fail $'log: WARNING\tfail\t1 matching lines'
+	! python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
+		grep -q '| hotplug | series | churn + hotplug | 12 | 0 | 0 | FAIL |' "$tmp/t.out" &&
+		grep -q '| series | 1 | log: WARNING | 0 |' "$tmp/t.out" || return 1
+	# KASAN rows: the base's failing tests are labelled expected; a KASAN
+	# report or a failing test on the series fails the report.
+	local k=$tmp/kasanrun t
+	torture_boot "$d/series-1" pass $'log: lockdep\tpass\tnone'
+	for t in step-0 step-0+tests step-3; do mkdir -p "$k/$t"; done
+	printf 'boot\tpass\tok\nselftests: a\tfail\t\nselftests: b\tpass\t\nlog: KASAN\tpass\tnone\n' \
+		>"$k/step-0+tests/results.tsv"
+	printf 'boot\tpass\tok\nselftests: a\tpass\t\nselftests: b\tpass\t\nlog: KASAN\tpass\tnone\n' \
+		>"$k/step-3/results.tsv"
+	python3 "$S/torture-report.py" "$d" "$k" >"$tmp/t.out" &&
+		grep -qF '| base (step-0+tests) | kasanrun | pass | 1 / 1 (expected: tests of the fix on the unfixed base) / 0 | none |' "$tmp/t.out" &&
+		grep -qF '| series (step-3) | kasanrun | pass | 2 / 0 / 0 | none |' "$tmp/t.out" || return 1
+	printf 'boot\tpass\tok\nselftests: a\tfail\t\nlog: KASAN\tfail\t1 matching lines\n' \
+		>"$k/step-3/results.tsv"
+	! python3 "$S/torture-report.py" "$d" "$k" >"$tmp/t.out" &&
+		grep -qF '| series (step-3) | kasanrun | pass | 0 / 1 / 0 | fail: 1 matching lines |' "$tmp/t.out" &&
+		grep -q 'Problems: .*KASAN report on series.*series: 1 tests failed under KASAN' "$tmp/t.out"
+}
+
+# "make cover-letter" on a checkout without reports (a fresh clone) must
+# keep the measured blocks it has; with a report it writes the results
+# table: a copy of the project with a stable series for the fake base 0.1.
+@test "cover letter keeps measured blocks" {
+	mk_fake_base || return 1
+	local p=$tmp/clp c=$tmp/clp/.cache b f
+	rm -rf "$p"
+	mkdir -p "$p/stable/0.1" || return 1
+	cp -r "$S" "$p/scripts"
+	mk_series "$tmp/gen" "$p/stable/0.1" >/dev/null
+	{
+		echo "queue 0.1 request=no-option2 tests=vmalloc/t.sh"
+		for f in "$p"/stable/0.1/patches/*.patch; do
+			f=${f##*/}
+			echo "patch 0.1 ${f#[0-9][0-9][0-9][0-9]-} kind=fix upstream=new"
+		done
+	} >"$p/patches.meta"
+	printf 'intro\n==== generated: results ====\nold results\n==== end: results ====\nend\n' \
+		>"$p/stable/0.1/cover-letter.txt"
+	fake_env "$c" BASE=0.1 "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
+	b=$p/stable/0.1/cover-letter.txt
+	grep -qx 'old results' "$b" && grep -q 'results block left as it is' "$tmp/err" || return 1
+	local r=$tmp/clrep/0.1-20260101-000000 st
+	for st in 0 0+tests 1 2; do
+		mkdir -p "$r/step-$st"
+		{
+			printf 'build\tpass\t0 warning lines\nboot\tpass\tok\n'
+			printf 'selftests: vmalloc: t.sh\t%s\t\n' "$([ "$st" = 2 ] && echo pass || echo fail)"
+			printf 'log: lockdep\t%s\tx\n' "$([ "$st" = 0+tests ] && echo fail || echo pass)"
+		} >"$r/step-$st/results.tsv"
+	done
+	printf 'package=linux-source-0.1 %s\nvariant=lockdep\n' "$FB_VER" >"$r/meta"
+	fake_env "$c" BASE=0.1 REPORT="$r" "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
+	grep -qF "linux-source-0.1 $FB_VER, lockdep, run 0.1-20260101-000000:" "$b" &&
+		! grep -q 'old results' "$b" && grep -qx intro "$b" && grep -qx end "$b" &&
+		grep -qx '  result  *base  *base+tests  *patch 2' "$b" &&
+		grep -qx '  selftests: vmalloc: t.sh  *fail  *fail  *pass' "$b" &&
+		grep -qx '  kernel log (lockdep, WARNING, BUG, ...)  *pass  *lockdep=fail  *pass' "$b"
+}
+
+@test "isolcpu report" {
+	local d=$tmp/isol
+	rm -rf "$d"
+	mkdir -p "$d"
+	printf 'package=p\nboots=1\nsmp=2\nmem=2G\naccel=tcg\ncmdline=isolcpus=domain,1\n' >"$d/meta"
+	isol_boot "$d/base-1" 1
+	isol_boot "$d/series-1" 0
+	python3 "$S/isolcpu-report.py" "$d" >"$tmp/i.out" || return 1
+	grep -qF '| drain executions on the isolated CPU | 1 [1..1] | 0 [0..0] |' "$tmp/i.out" &&
+		grep -qF '| ... their time there, us (sum) | 2000 [2000..2000] | 0 [0..0] |' "$tmp/i.out" &&
+		grep -qF '| purge helper executions on housekeeping CPUs | 0 [0..0] | 1 [1..1] |' "$tmp/i.out" &&
+		grep -qF '| function-call IPIs received by the isolated CPU | 25 [25..25] | 25 [25..25] |' "$tmp/i.out" || return 1
+	# A boot whose test failed is left out and fails the report.
+	sed -i 's/^ok 1 /not ok 1 /' "$d/series-1/ktap.log"
+	! python3 "$S/isolcpu-report.py" "$d" >"$tmp/i.out" &&
+		grep -q 'left out): series-1' "$tmp/i.out"
+}
