@@ -2,12 +2,12 @@
 #
 #   make            main job: fetch base, apply, build + boot + test every step
 #   make test       the project's tests (what CI runs)
-#   make bench      same-run A/B benchmark of base vs series (README)
+#   make bench      same-run A/B benchmark of base vs series (doc/bench.md)
 #   make torture    reliability runs: hotplug, memory pressure, fault
 #                   injection + kmemleak (and KASAN rows after KASAN=1)
 #   other targets:  deps fetch apply export cover-letter send kselftest-tar
 #                   validate-all check-series quilt-check lint tooling-test
-#                   report clean distclean (see README)
+#                   report clean distclean (README, doc/)
 #
 # Variables (make VAR=value):
 #   BASE=7.3|7.2|6.12   a base of configs/bases (Debian linux-source-X.Y); default:

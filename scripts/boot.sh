@@ -23,7 +23,7 @@ mkdir -p "$outdir"
 run_qemu() { # run_qemu ACCEL TIMEOUT CONSOLE KTAP TESTS
 	timeout -k 10 "$2" "$QEMU" -accel "$1" -cpu max -smp "$SMP" -m "$MEM" \
 		-kernel "$art/bzImage" -initrd "$outdir/initramfs.cpio" \
-		-append "console=ttyS0 panic=-1 oops=panic ktest.tests=$5 $CMDLINE" \
+		-append "console=ttyS0 panic=-1 oops=panic series_selftests.run=$5 $CMDLINE" \
 		-display none -monitor none -no-reboot \
 		-serial "file:$3" -serial "file:$4" </dev/null >"$outdir/qemu.log" 2>&1
 }
@@ -37,7 +37,7 @@ if [ "$ACCEL" = auto ]; then
 		if [ -w /dev/kvm ]; then
 			log "probing KVM (60 s bound)"
 			if run_qemu kvm 60 "$outdir/probe-console.log" "$outdir/probe-ktap.log" none/none 2>/dev/null &&
-				grep -q '^# ktest: done' "$outdir/probe-ktap.log"; then
+				grep -q '^# series_selftests: done' "$outdir/probe-ktap.log"; then
 				echo kvm >"$probe"
 			fi
 		fi
@@ -52,7 +52,7 @@ rc=0
 run_qemu "$ACCEL" "$BOOT_TIMEOUT" "$outdir/console.log" "$outdir/ktap.log" "$tests" || rc=$?
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "timeout $BOOT_TIMEOUT" >"$outdir/boot.status"
-elif ! grep -q '^# ktest: done' "$outdir/ktap.log" 2>/dev/null; then
+elif ! grep -q '^# series_selftests: done' "$outdir/ktap.log" 2>/dev/null; then
 	echo "noktap (qemu rc=$rc)" >"$outdir/boot.status"
 elif [ "$rc" != 0 ]; then
 	echo "qemu-exit $rc" >"$outdir/boot.status"
