@@ -99,6 +99,30 @@ person_identity() {
 	return 0
 }
 
+# sender_identity: set SENDER_NAME and SENDER_EMAIL from the git identity
+# of this checkout (whoever runs "make send"). With SEND=1 an identity that
+# is not a person's (person_identity) is refused; a dry run warns and
+# carries on. Returns 1 (after the warning) when it is not a person's.
+sender_identity() {
+	SENDER_NAME=$(git -C "$TOP" config user.name || true)
+	SENDER_EMAIL=$(git -C "$TOP" config user.email || true)
+	person_identity "$SENDER_NAME" "$SENDER_EMAIL" && return 0
+	[ "${SEND:-0}" != 1 ] ||
+		die "refusing to send as '$SENDER_NAME <$SENDER_EMAIL>', which is not a person's address; set yours with: git config user.name 'Your Name'; git config user.email you@example.org"
+	log "WARNING: '$SENDER_NAME <$SENDER_EMAIL>' is not a person's identity; this could not be sent as it is (set git config user.name/user.email)"
+	return 1
+}
+
+# send_mails GITDIR MAIL...: hand the mails to git send-email as the
+# checkout's git identity (git-email installed, SMTP configured as usual).
+send_mails() {
+	local dir=$1
+	shift
+	[ -x "$(git --exec-path)/git-send-email" ] ||
+		die "missing 'git send-email'; install it with: apt-get install git-email"
+	git -C "$dir" send-email --confirm=never "$@"
+}
+
 # ktap_print RESULT...: a KTAP document of the results, each "ok %d NAME"
 # or "not ok %d NAME" with optional "# ..." lines; fails if any is not ok.
 ktap_print() {

@@ -26,18 +26,9 @@ fi
 need_tool b4 b4
 meta_check "$series"
 
-name=$(git -C "$TOP" config user.name || true)
-email=$(git -C "$TOP" config user.email || true)
 person=1
-if ! person_identity "$name" "$email"; then
-	person=0
-	if [ "${SEND:-0}" = 1 ]; then
-		die "refusing to send as '$name <$email>', which is not a person's address; set yours with: git config user.name 'Your Name'; git config user.email you@example.org"
-	fi
-	log "WARNING: '$name <$email>' is not a person's identity; these mails could not be sent as they are (set git config user.name/user.email)"
-	[ -n "$name" ] || name="unset"
-	[ -n "$email" ] || email="unset@invalid"
-fi
+sender_identity || person=0
+name=${SENDER_NAME:-unset} email=${SENDER_EMAIL:-unset@invalid}
 
 mapfile -t postings < <(if [ $# -gt 0 ]; then printf '%s\n' "$@"; else meta_postings; fi)
 for p in "${postings[@]}"; do
@@ -135,9 +126,7 @@ for p in "${postings[@]}"; do
 		echo
 	done
 	if [ "${SEND:-0}" = 1 ]; then
-		[ -x "$(git --exec-path)/git-send-email" ] ||
-			die "missing 'git send-email'; install it with: apt-get install git-email"
-		git -C "$t" send-email --confirm=never "${mails[@]}"
+		send_mails "$t" "${mails[@]}"
 	fi
 done
 [ "${SEND:-0}" = 1 ] || log "nothing was sent (SEND=1 sends, as $name <$email>)"

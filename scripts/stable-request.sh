@@ -60,14 +60,8 @@ if [ "$evidence" = 0 ]; then
 	log "WARNING: the results block of ${text#"$TOP"/} is empty (run make BASE=$BASE, then make cover-letter BASE=$BASE)"
 fi
 
-name=$(git -C "$TOP" config user.name || true)
-email=$(git -C "$TOP" config user.email || true)
-if ! person_identity "$name" "$email"; then
-	if [ "${SEND:-0}" = 1 ]; then
-		die "refusing to send as '$name <$email>', which is not a person's address; set yours with: git config user.name 'Your Name'; git config user.email you@example.org"
-	fi
-	log "WARNING: '$name <$email>' is not a person's identity; this mail could not be sent as it is (set git config user.name/user.email)"
-fi
+sender_identity || true
+name=$SENDER_NAME email=$SENDER_EMAIL
 
 tree=$(tree_dir "$BASE")
 fetch_base "$BASE" >&2
@@ -108,9 +102,7 @@ fi
 log "stable request for $BASE.y: $out/request.eml"
 sed -n '1,/^$/p' "$out/request.eml" | sed 's/^/  /'
 if [ "${SEND:-0}" = 1 ]; then
-	[ -x "$(git --exec-path)/git-send-email" ] ||
-		die "missing 'git send-email'; install it with: apt-get install git-email"
-	git -C "$TOP" send-email --confirm=never "$out/request.eml"
+	send_mails "$TOP" "$out/request.eml"
 else
 	log "nothing was sent (SEND=1 sends, as $name <$email>)"
 fi

@@ -34,6 +34,7 @@ part() {
 fetch_base "$BASE"
 need_tool bats bats
 # bats prints TAP without a version line; KTAP readers want one.
+# shellcheck disable=SC2016 # $1 is expanded by the inner bash
 part tooling bash -c 'echo "TAP version 13"; bats --tap "$1"' _ "$TOP/testing/tooling"
 part lint "$TOP/scripts/lint.sh"
 for b in $(base_list); do
