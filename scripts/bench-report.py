@@ -12,6 +12,7 @@ are not met are reported, not turned into a failure).
 """
 import json
 import os
+import random
 import re
 import shutil
 import statistics
@@ -25,6 +26,43 @@ KERNELS = ("base", "series")
 # Targets of the benchmark (issue 7).
 LAT_FACTOR = 10        # series max probe latency <= base / LAT_FACTOR
 PERF_LIMIT = 1.02      # series / base time per test_vmalloc test
+# Throughput verdicts: a 95% bootstrap interval of the series/base ratio
+# of medians, resampling boots of each kernel (per boot: the mean of its
+# passes). "regression" if the whole interval is above PERF_LIMIT, "no
+# regression" if it is at or below it, else "inconclusive"; fewer than
+# MIN_BOOTS boots per kernel is always inconclusive.
+BOOTSTRAP = 4000
+MIN_BOOTS = 3
+
+
+def bootstrap_ratio(base, series, seed=1):
+    """95% percentile interval of median(series)/median(base), resampling
+    each list with replacement; deterministic for a given input."""
+    rng = random.Random(seed)
+    rs = []
+    for _ in range(BOOTSTRAP):
+        b = statistics.median(rng.choices(base, k=len(base)))
+        r = statistics.median(rng.choices(series, k=len(series)))
+        rs.append(r / b)
+    rs.sort()
+    return rs[int(0.025 * BOOTSTRAP)], rs[int(0.975 * BOOTSTRAP) - 1]
+
+
+def verdict(base, series):
+    """(verdict, lo, hi, why) for per-boot values of one test."""
+    if min(len(base), len(series)) < MIN_BOOTS:
+        return ("inconclusive", None, None,
+                "%d/%d boots; at least %d each are needed"
+                % (len(base), len(series), MIN_BOOTS))
+    lo, hi = bootstrap_ratio(base, series)
+    if lo > PERF_LIMIT:
+        v = "regression"
+    elif hi <= PERF_LIMIT:
+        v = "no regression"
+    else:
+        v = "inconclusive"
+    return v, lo, hi, "95%% interval %.3f..%.3f (width %.3f) over %d/%d boots" % (
+        lo, hi, hi - lo, len(base), len(series))
 
 
 def parse_boot(path):
@@ -99,9 +137,11 @@ def summarize(boots):
         for fn in ("drain_vmap_area_work", "purge_vmap_node"):
             v = [x for b in bs for x in b["durations"].get(fn, [])]
             d[fn] = stats(v)
-        perf, by_pass = {}, {}
+        perf, by_pass, by_boot = {}, {}, {}
         for b in bs:
             for t, runs in b["perf"].items():
+                by_boot.setdefault(t, []).append(
+                    statistics.mean(runs.values()))
                 for run, v in runs.items():
                     perf.setdefault(t, []).append(v)
                     by_pass.setdefault(t, {}).setdefault(run, []).append(v)
@@ -119,6 +159,7 @@ def summarize(boots):
             "durations_us": d,
             "perf_usec": perf,
             "perf_usec_by_pass": by_pass,
+            "perf_usec_by_boot": by_boot,
             "lazy_purges": [b["lazy_purges"] for b in bs],
         }
     return s
@@ -156,13 +197,15 @@ def targets(s):
         by_pass = {run: round(statistics.median(rp[run]) /
                               statistics.median(bp[run]), 4)
                    for run in sorted(set(bp) & set(rp))}
+        v, lo, hi, why = verdict(b["perf_usec_by_boot"][test],
+                                 r["perf_usec_by_boot"][test])
         t.append({"name": "test_vmalloc %s: series/base <= %.2f"
                           % (test, PERF_LIMIT),
-                  "met": ratio <= PERF_LIMIT, "ratio": round(ratio, 4),
+                  "met": v == "no regression", "verdict": v,
+                  "ratio": round(ratio, 4),
+                  "interval": [round(lo, 4), round(hi, 4)] if lo else None,
                   "ratio_by_pass": by_pass,
-                  "detail": "ratio of medians %.3f (base n=%d, series n=%d)"
-                            % (ratio, len(b["perf_usec"][test]),
-                               len(r["perf_usec"][test]))})
+                  "detail": "ratio of medians %.3f; %s" % (ratio, why)})
     return t
 
 
@@ -210,17 +253,19 @@ def markdown(meta, s, tg, boots):
     lines.append("| lazy purges (trace events) | %s | %s |"
                  % (spread(b["lazy_purges"]), spread(r["lazy_purges"])))
     lines += ["", "| test_vmalloc test (1 thread) | base usec | series usec "
-              "| series/base | base max/min (its own noise) "
+              "| series/base | 95% interval (bootstrap over boots) | verdict "
+              "| base max/min (its own noise) "
               "| series/base, pass 1 / pass 2 |",
-              "|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|"]
     n0 = lambda v: "%.0f" % v
     for x in tg:
         m = re.match(r"test_vmalloc (\S+):", x["name"])
         if m:
             t = m.group(1)
-            lines.append("| %s | %s | %s | %.3f%s | %.2f | %s |" % (
+            lines.append("| %s | %s | %s | %.3f | %s | %s | %.2f | %s |" % (
                 t, spread(b["perf_usec"][t], n0), spread(r["perf_usec"][t], n0),
-                x["ratio"], "" if x["met"] else " (over %.2f)" % PERF_LIMIT,
+                x["ratio"], "%.3f..%.3f" % tuple(x["interval"])
+                if x["interval"] else "n/a", x["verdict"],
                 max(b["perf_usec"][t]) / min(b["perf_usec"][t]),
                 " / ".join("%.3f" % v for _, v in
                            sorted(x["ratio_by_pass"].items())) or "n/a"))
@@ -230,14 +275,17 @@ def markdown(meta, s, tg, boots):
             lines.append("| %s | %s | %s |" % (x["name"],
                                                "yes" if x["met"] else "NO",
                                                x["detail"]))
-    over = [x for x in tg if x["name"].startswith("test_vmalloc")
-            and not x["met"]]
-    lines.append("| test_vmalloc series/base <= %.2f, every test | %s | %s |"
-                 % (PERF_LIMIT, "NO" if over else "yes",
-                    ", ".join("%s %.3f" % (re.match(r"test_vmalloc (\S+):",
-                                                    x["name"]).group(1),
-                                           x["ratio"]) for x in over)
-                    or "all within"))
+    perf = [x for x in tg if x["name"].startswith("test_vmalloc")]
+    count = {v: [re.match(r"test_vmalloc (\S+):", x["name"]).group(1)
+                 for x in perf if x["verdict"] == v]
+             for v in ("regression", "no regression", "inconclusive")}
+    lines.append("| test_vmalloc: no regression (95%% interval of series/base "
+                 "<= %.2f), every test | %s | regression: %s; inconclusive: "
+                 "%s; no regression: %d of %d |"
+                 % (PERF_LIMIT, "yes" if len(count["no regression"]) == len(perf)
+                    else "NO", ", ".join(count["regression"]) or "none",
+                    ", ".join(count["inconclusive"]) or "none",
+                    len(count["no regression"]), len(perf)))
     bad = [x["dir"] for x in boots if not complete(x)]
     if bad:
         lines += ["", "Boots without complete data (left out): "

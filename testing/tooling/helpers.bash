@@ -185,31 +185,47 @@ tree_untouched() {
 		[ -z "$(git -C "$1" status --porcelain --ignored)" ] &&
 		! git -C "$1" rev-parse -q --verify refs/heads/vmalloc-series >/dev/null
 }
-# A "make bench" directory with one boot per kernel (bench_fixture DIR
-# SERIES_MAX_NS SERIES_HOGS): the report must compute the targets from it.
+# A "make bench" directory with three boots per kernel (bench_fixture DIR
+# SERIES_MAX_NS). Per boot (base / series), usec of pass 1:
+#   fix_size_alloc_test  100 101 100 / 100 101 100, pass 2 100 / 102: no regression
+#   full_fit_alloc_test  100 100 100 / 110 111 109: regression
+#   align_alloc_test     100 100 100 / 95 105 103: inconclusive
 bench_fixture() {
+	local i
 	rm -rf "$1"
-	mkdir -p "$1/base-1" "$1/series-1"
-	printf 'package=linux-source-7.3 test\nboots=1\naccel=tcg\n' >"$1/meta"
-	bench_boot "$1/base-1" 20000000 4 100 100 100
-	bench_boot "$1/series-1" "$2" "$3" 100 105 102
+	mkdir -p "$1"
+	printf 'package=linux-source-7.3 test\nboots=3\naccel=tcg\n' >"$1/meta"
+	for i in 1 2 3; do
+		mkdir -p "$1/base-$i" "$1/series-$i"
+	done
+	bench_boot "$1/base-1" 20000000 fix_size_alloc_test=100 full_fit_alloc_test=100 align_alloc_test=100 fix_size_alloc_test=100
+	bench_boot "$1/base-2" 20000000 fix_size_alloc_test=101 full_fit_alloc_test=100 align_alloc_test=100
+	bench_boot "$1/base-3" 20000000 fix_size_alloc_test=100 full_fit_alloc_test=100 align_alloc_test=100
+	bench_boot "$1/series-1" "$2" fix_size_alloc_test=100 full_fit_alloc_test=110 align_alloc_test=95 fix_size_alloc_test=102
+	bench_boot "$1/series-2" "$2" fix_size_alloc_test=101 full_fit_alloc_test=111 align_alloc_test=105
+	bench_boot "$1/series-3" "$2" fix_size_alloc_test=100 full_fit_alloc_test=109 align_alloc_test=103
 }
-bench_boot() { # DIR MAX_NS UNUSED FIX_USEC FULL_USEC FIX_USEC_OF_PASS_2
+bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
+	local d=$1 max=$2 kv t
+	local -A pass=()
+	shift 2
 	{
 		printf 'TAP version 13\n1..1\n# selftests: bench: vmalloc_bench.sh\n'
-		echo "# bench: probe cpu=all samples=1000 missed=3 dropped=0 p50_ns=900000 p99_ns=4000000 max_ns=$2"
-		echo "# bench: probe_overlap samples=50 p50_ns=2000000 p99_ns=3000000 max_ns=$2"
+		echo "# bench: probe cpu=all samples=1000 missed=3 dropped=0 p50_ns=900000 p99_ns=4000000 max_ns=$max"
+		echo "# bench: probe_overlap samples=50 p50_ns=2000000 p99_ns=3000000 max_ns=$max"
 		echo "# bench: cdf cpu=all permille=0 ns=1000"
-		echo "# bench: cdf cpu=all permille=1000 ns=$2"
+		echo "# bench: cdf cpu=all permille=1000 ns=$max"
 		echo "# bench: duration fn=drain_vmap_area_work us=20000"
 		echo "# bench: duration fn=drain_vmap_area_work us=30000"
 		echo "# bench: lazy_purges=2"
-		echo "# bench: perf test=fix_size_alloc_test run=1 usec=$4"
-		echo "# bench: perf test=full_fit_alloc_test run=1 usec=$5"
-		echo "# bench: perf test=fix_size_alloc_test run=2 usec=$6"
+		for kv in "$@"; do
+			t=${kv%=*}
+			pass[$t]=$((${pass[$t]:-0} + 1))
+			echo "# bench: perf test=$t run=${pass[$t]} usec=${kv#*=}"
+		done
 		echo "ok 1 selftests: bench: vmalloc_bench.sh"
-	} >"$1/ktap.log"
-	echo ok >"$1/boot.status"
+	} >"$d/ktap.log"
+	echo ok >"$d/boot.status"
 }
 # A "make torture" directory: torture_boot DIR RESULT-OF-HOTPLUG LOG-LINE
 torture_boot() {

@@ -6,7 +6,7 @@
 . "$BATS_TEST_DIRNAME/helpers.bash"
 
 @test "bench report targets" {
-	bench_fixture "$tmp/bench" 1000000 0
+	bench_fixture "$tmp/bench" 1000000
 	python3 "$S/bench-report.py" "$tmp/bench" >"$tmp/bench.out" || return 1
 	python3 - "$tmp/bench/bench.json" <<'PY' || return 1
 import json, sys
@@ -14,21 +14,32 @@ t = {x["name"]: x for x in json.load(open(sys.argv[1]))["targets"]}
 assert not [n for n in t if "hog" in n]
 assert t["max probe latency during drains (same CPU): series <= base/10"]["met"] is True
 assert t["max probe latency whole churn window: series <= base/10"]["met"] is True
-fix = t["test_vmalloc fix_size_alloc_test: series/base <= 1.02"]
-assert fix["met"] is True and fix["ratio_by_pass"] == {"1": 1.0, "2": 1.02}
-full = t["test_vmalloc full_fit_alloc_test: series/base <= 1.02"]
-assert full["met"] is False and abs(full["ratio"] - 1.05) < 1e-6
+v = {n.split()[1].rstrip(":"): x for n, x in t.items() if n.startswith("test_vmalloc")}
+fix, full, align = v["fix_size_alloc_test"], v["full_fit_alloc_test"], v["align_alloc_test"]
+assert fix["verdict"] == "no regression" and fix["met"] is True, fix
+assert fix["ratio_by_pass"] == {"1": 1.0, "2": 1.02}, fix
+assert fix["interval"][1] <= 1.02, fix
+assert full["verdict"] == "regression" and full["interval"][0] > 1.02, full
+assert align["verdict"] == "inconclusive" and align["interval"][0] < 1.02 < align["interval"][1], align
 PY
-	grep -qF '| full_fit_alloc_test | 100 [100..100] | 105 [105..105] | 1.050 (over 1.02) | 1.00 | 1.050 |' "$tmp/bench/bench.md" &&
-		grep -qF '| fix_size_alloc_test | 100 [100..100] | 101 [100..102] | 1.010 | 1.00 | 1.000 / 1.020 |' "$tmp/bench/bench.md" &&
-		grep -q 'every test | NO | full_fit_alloc_test 1.050' "$tmp/bench/bench.md" &&
+	grep -qF '| full_fit_alloc_test | 100 [100..100] | 110 [109..111] | 1.100 | 1.090..1.110 | regression |' "$tmp/bench/bench.md" &&
+		grep -q 'every test | NO | regression: full_fit_alloc_test; inconclusive: align_alloc_test; no regression: 1 of 3 |' "$tmp/bench/bench.md" &&
 		{ ! command -v gnuplot >/dev/null || file "$tmp/bench/latency-cdf.png" | grep -q 'PNG image'; }
 }
-
+@test "bench report needs three boots for a verdict" {
+	bench_fixture "$tmp/bench1" 1000000
+	rm -rf "$tmp/bench1"/*-2 "$tmp/bench1"/*-3
+	python3 "$S/bench-report.py" "$tmp/bench1" >/dev/null || return 1
+	python3 - "$tmp/bench1/bench.json" <<'PY'
+import json, sys
+t = [x for x in json.load(open(sys.argv[1]))["targets"] if x["name"].startswith("test_vmalloc")]
+assert t and all(x["verdict"] == "inconclusive" and "at least 3" in x["detail"] for x in t), t
+PY
+}
 @test "bench report misses" {
 	# A series that barely lowers the latency misses the latency target; a
 	# boot without data makes the report fail.
-	bench_fixture "$tmp/bench" 5000000 2
+	bench_fixture "$tmp/bench" 5000000
 	python3 "$S/bench-report.py" "$tmp/bench" >/dev/null || return 1
 	grep -q '| max probe latency during drains (same CPU): series <= base/10 | NO |' "$tmp/bench/bench.md" || return 1
 	sed -i '/probe cpu=all/d' "$tmp/bench/series-1/ktap.log"
