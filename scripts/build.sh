@@ -16,8 +16,9 @@ tree=$(tree_dir "$BASE")
 variant=$VARIANT
 read -ra frags <<<"$(variant_frags "$variant")"
 frags=("${frags[@]/#/$TOP/configs/}")
-# Out-of-tree modules built against every step (the benchmark's probe).
-extmods=("$TOP"/testing/bench/*/Kbuild)
+# Out-of-tree test modules built against every step (the bench probe and
+# churn, the torture wq_park).
+extmods=("$TOP"/testing/*/*/Kbuild)
 extmods=("${extmods[@]%/Kbuild}")
 
 treeid=$(git -C "$tree" rev-parse "$COMMIT^{tree}")

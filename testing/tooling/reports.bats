@@ -57,6 +57,17 @@ PY
 	python3 "$S/torture-report.py" "$d" >"$tmp/t.out" || return 1
 	grep -q '| fault_inject | series | fail-nth | 200 | 150 | 0 | pass |' "$tmp/t.out" &&
 		grep -q '| base | 1 | none | 1 |' "$tmp/t.out" || return 1
+	# The induced reclaim stall on the base, with its hung-task report, is
+	# the reproduction; the same on the series fails the report.
+	torture_boot "$d/base-1" pass $'log: hung task\tfail\t2 matching lines' fail
+	python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
+		grep -q '| reclaim_stall | base | induced | 1 | 1 | 1 | stalled in 1 of 1 boots (reproduced) |' "$tmp/t.out" &&
+		grep -q '| reclaim_stall | series | induced | 1 | 1 | 0 | pass |' "$tmp/t.out" || return 1
+	torture_boot "$d/series-1" pass $'log: hung task\tfail\t2 matching lines' fail
+	! python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
+		grep -q '| reclaim_stall | series | induced | 1 | 1 | 1 | FAIL |' "$tmp/t.out" &&
+		grep -q '| series | 1 | log: hung task | 0 |' "$tmp/t.out" || return 1
+	torture_boot "$d/base-1" pass $'log: hogged CPU\tfail\t3 matching lines'
 	# A failed test or a splat on the series fails the report.
 	torture_boot "$d/series-1" fail $'log: WARNING\tfail\t1 matching lines'
 	! python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
