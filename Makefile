@@ -21,6 +21,7 @@
 #   CACHE=/path         where trees, builds and reports go (default ./.cache)
 #   BENCH_BOOTS=N       boots per kernel for make bench (default 3)
 #   TORTURE_BOOTS=N     boots per kernel for make torture (default 2)
+#   TORTURE_TESTS=torture/x.sh,...  only these torture tests (default all)
 
 #   TESTS=dir/test,...  in-guest kselftests (default in scripts/lib.sh)
 #   CMDLINE="..."       guest kernel command line additions (scripts/lib.sh)
@@ -32,7 +33,7 @@
 BASES := $(shell bash -c '. scripts/lib.sh; base_list')
 BASE  ?= $(shell bash -c '. scripts/lib.sh; mainline_base')
 BRANCH ?= vmalloc-series
-export BASE SEND PATCHES STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE BENCH_BOOTS TORTURE_BOOTS
+export TORTURE_TESTS BASE SEND PATCHES STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE BENCH_BOOTS TORTURE_BOOTS
 
 SERIES = $(shell BASE=$(BASE) bash -c '. scripts/lib.sh; series_file "$$BASE"')
 
