@@ -41,7 +41,7 @@ if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 
 ksft_skip=4
 STALL=${RECLAIM_STALL_SECONDS:-20}
-PARK=${RECLAIM_STALL_PARK:-4}
+PARK=${RECLAIM_STALL_PARK:-16}
 D=/sys/kernel/debug
 F=$D/failslab
 T=/sys/kernel/tracing
