@@ -16,8 +16,12 @@
 #    mayday timer, armed before each attempt, fires either way;
 #  - the helper's CPU has no idle worker: wq_park parks work items on
 #    CPU 0, where the drain queues its helper (node 0 -> CPU 0);
-#  - a purge with a helper: vfree_churn frees 64 MiB areas on CPU 1, so
-#    the backlog passes twice lazy_max_pages;
+#  - a purge with a helper: one small area freed on CPU 0 puts a lazy
+#    area on vmap node 0 (areas belong to the node of the CPU that
+#    allocated them); then vmap_backlog, on CPU 1, lazily frees 128 MiB of
+#    virtual space (node 1), twice lazy_max_pages() on 2 CPUs, and calls
+#    vm_unmap_aliases(), which holds vmap_purge_lock, hands node 0 to a
+#    helper on CPU 0 and waits for it;
 #  - reclaim during the stall: drop_caches runs the vmap node shrinker
 #    (the pools were filled with small areas first, or it would not scan).
 # It does not show that real reclaim blocks worker creation long enough,
@@ -52,7 +56,7 @@ skip() { echo "SKIP: $*"; exit $ksft_skip; }
 [ -e /proc/2/make-it-fail ] || skip "/proc/2/make-it-fail missing (CONFIG_FAULT_INJECTION)"
 [ -d "$T/instances" ] || skip "tracefs instances missing (CONFIG_TRACING)"
 [ "$(grep -c '^processor' /proc/cpuinfo)" -ge 2 ] || skip "needs 2 CPUs"
-for m in wq_park vfree_churn; do
+for m in wq_park vfree_churn vmap_backlog; do
 	modprobe -D "$m" >/dev/null 2>&1 || skip "module $m not available"
 done
 
@@ -71,8 +75,10 @@ cleanup() {
 trap cleanup EXIT
 
 # Fill the vmap node pools: small freed areas are decayed into them by the
-# drains, and the shrinker only scans when they are not empty.
+# drains, and the shrinker only scans when they are not empty. Then one
+# lazily freed area on node 0, below the drain threshold.
 taskset -c 1 modprobe vfree_churn nr_pages=4 loops=20000 2>/dev/null || true
+taskset -c 0 modprobe vfree_churn nr_pages=1 loops=1 2>/dev/null || true
 
 rmdir "$inst" 2>/dev/null || true
 mkdir "$inst"
@@ -87,6 +93,7 @@ done
 
 # Worker creation fails from here on: every slab allocation of kthreadd.
 echo N >"$F/ignore-gfp-wait"
+echo N >"$F/cache-filter"
 echo 0 >"$F/space"
 echo -1 >"$F/times"
 echo 0 >"$F/verbose"
@@ -98,8 +105,8 @@ echo 1 >/proc/2/make-it-fail
 modprobe wq_park cpu=0 nr="$PARK"
 sleep 2
 t0=$(date +%s)
-taskset -c 1 modprobe vfree_churn nr_pages=16384 loops=64 2>/dev/null &
-churn=$!
+taskset -c 1 modprobe vmap_backlog pages=32768 2>/dev/null &
+purger=$!
 sleep 2
 rm -f /tmp/rs.dc
 (echo 2 >/proc/sys/vm/drop_caches && date +%s >/tmp/rs.dc) &
@@ -110,7 +117,7 @@ done_all() {
 	[ "$(count workqueue_queue_work purge_vmap_node)" -gt 0 ] &&
 		[ "$(count workqueue_execute_start purge_vmap_node)" -ge "$(count workqueue_queue_work purge_vmap_node)" ] &&
 		[ "$(count workqueue_execute_end drain_vmap_area_work)" -ge "$(count workqueue_execute_start drain_vmap_area_work)" ] &&
-		[ -f /tmp/rs.dc ] && ! kill -0 "$churn" 2>/dev/null
+		[ -f /tmp/rs.dc ] && ! kill -0 "$purger" 2>/dev/null
 }
 waited=0
 while [ "$waited" -lt "$STALL" ] && ! done_all; do
@@ -124,7 +131,7 @@ drain_e=$(count workqueue_execute_end drain_vmap_area_work)
 parked=$(cat /sys/module/wq_park/parameters/started)
 failed=$(dmesg | grep -c 'Failed to create a worker thread' || true)
 by=$(grep 'workqueue_execute_start: .*function purge_vmap_node' "$inst/trace" |
-	sed -n 's/^ *\(kworker\/[^-]*\)-.*/\1/p' | sed 's/kworker\/R-.*/rescuer/; s/kworker\/u.*/unbound-worker/; s/kworker\/[0-9].*/percpu-worker/' |
+	sed -n 's/^ *\(kworker\/[^-]*\)-.*/\1/p' | sed 's/^kworker\/R$/rescuer/; s/^kworker\/u.*/unbound-worker/; s/^kworker\/[0-9].*/percpu-worker/' |
 	sort | uniq -c | tr -s ' \n' ' ')
 dc=no
 [ -f /tmp/rs.dc ] && dc="after $(($(cat /tmp/rs.dc) - t0)) s"
@@ -142,7 +149,7 @@ echo 0 >/proc/2/make-it-fail
 echo 0 >"$F/probability"
 r0=$(date +%s)
 rmmod wq_park
-wait "$churn" 2>/dev/null || true
+wait "$purger" 2>/dev/null || true
 n=0
 while [ "$n" -lt 60 ] && ! done_all; do
 	sleep 1

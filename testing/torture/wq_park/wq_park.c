@@ -38,7 +38,8 @@ static struct work_struct *works;
 static void park_fn(struct work_struct *work)
 {
 	WRITE_ONCE(started, atomic_inc_return(&nr_started));
-	wait_for_completion(&release);
+	/* TASK_IDLE: a parked worker is not a hung task. */
+	wait_for_completion_state(&release, TASK_IDLE);
 }
 
 static int __init wq_park_init(void)

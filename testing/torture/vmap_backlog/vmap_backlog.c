@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmap_backlog: one large lazily freed vmap area, then a purge in the
+ * loading task.
+ *
+ * For the induced reclaim-stall scenario of "make torture" only; not part
+ * of the series. Loading vmap()s one page "pages" times (virtual space
+ * only, so a small guest can do it), vunmap()s it, which leaves "pages"
+ * lazily freed vmap pages on the vmap node of this CPU, and then calls
+ * vm_unmap_aliases(), which purges with vmap_purge_lock held in this task
+ * and, with a backlog of at least twice lazy_max_pages(), hands the other
+ * non-empty vmap nodes to purge helpers and waits for them. Loading
+ * always fails (-EAGAIN once the purge returned), so the module can be
+ * loaded again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/vmalloc.h>
+
+static unsigned int pages = 32768;
+module_param(pages, uint, 0444);
+MODULE_PARM_DESC(pages, "Pages of the lazily freed area (default 32768)");
+
+static int __init vmap_backlog_init(void)
+{
+	struct page **pv;
+	struct page *page;
+	unsigned int i;
+	void *addr;
+	int ret = -ENOMEM;
+
+	page = alloc_page(GFP_KERNEL);
+	pv = kvmalloc_array(pages, sizeof(*pv), GFP_KERNEL);
+	if (!page || !pv)
+		goto out;
+	for (i = 0; i < pages; i++)
+		pv[i] = page;
+	addr = vmap(pv, pages, VM_MAP, PAGE_KERNEL);
+	if (!addr)
+		goto out;
+	vunmap(addr);
+	vm_unmap_aliases();
+	pr_info("purged a backlog of %u pages on cpu %d\n", pages,
+		raw_smp_processor_id());
+	ret = -EAGAIN;
+out:
+	kvfree(pv);
+	if (page)
+		__free_page(page);
+	return ret;
+}
+module_init(vmap_backlog_init);
+
+MODULE_DESCRIPTION("Lazily free a large vmap area and purge (test helper)");
+MODULE_LICENSE("GPL");
