@@ -14,7 +14,8 @@
 #                       the one that carries the mainline series (7.3)
 #   STEPS=all|ends      every step of the series, or only the base and the top
 #   KASAN=1             build the KASAN (KASAN_VMALLOC) variant
-#   VARIANT=...         lockdep (default), kasan or torture (configs/)
+#   VARIANT=...         lockdep (default), kasan, torture or perf (configs/;
+#                       make bench measures throughput on perf)
 #   SMP=N MEM=SIZE      guest vCPUs (default 2) and memory (default 2G)
 #   ACCEL=auto|tcg|kvm  auto = KVM only if a bounded probe boots, else TCG
 #   KDIR=/path          your own clean kernel git tree, for "make apply"

@@ -213,9 +213,10 @@ def markdown(meta, s, tg, boots):
     b, r = s["base"], s["series"]
     us = fmt_us
     lines = [
-        "Benchmark: %s, base vs top of the series, same run, %s boots each "
-        "(%s), kernel command line: %s" % (
-            meta.get("package", "?"), meta.get("boots", "?"),
+        "Benchmark: %s, %s build, base vs top of the series, same run, %s "
+        "boots each (%s), kernel command line: %s" % (
+            meta.get("package", "?"), meta.get("variant", "?"),
+            meta.get("boots", "?"),
             "%s, %s vCPU%s, %s" % (meta.get("accel", "?").upper(),
                                    meta.get("smp", "?"),
                                    "" if meta.get("smp") == "1" else "s",

@@ -11,8 +11,13 @@
 #                      (testing/bench/guest/isolated_cpu.sh), reported by
 #                      scripts/isolcpu-report.py: isolcpu.json, isolcpu.md
 #                      under $CACHE/bench-isolcpu/latest-<BASE>/.
-# BENCH_PARTS=throughput,isolcpu (default both) picks the parts.
+# BENCH_PARTS=throughput,isolcpu (default both) picks the parts. The
+# throughput part builds VARIANT=perf (configs/perf.config, no lockdep)
+# unless VARIANT is given; the isolated-CPU part uses VARIANT (lockdep).
 set -euo pipefail
+# Throughput is measured on a kernel without debug options unless VARIANT=
+# says otherwise (lib.sh would default to lockdep).
+bench_variant=${VARIANT:-perf}
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -21,7 +26,8 @@ need_tool gnuplot gnuplot-nox
 parts=${BENCH_PARTS:-throughput,isolcpu}
 rc=0
 if [[ ,$parts, == *,throughput,* ]]; then
-	out=$(AB_BOOTS=${BENCH_BOOTS:-3} AB_BASE_STEP=0 "$TOP/scripts/ab-boots.sh" bench bench/vmalloc_bench.sh)
+	out=$(VARIANT=$bench_variant AB_BOOTS=${BENCH_BOOTS:-3} AB_BASE_STEP=0 \
+		"$TOP/scripts/ab-boots.sh" bench bench/vmalloc_bench.sh)
 	python3 "$TOP/scripts/bench-report.py" "$out" || rc=1
 fi
 if [[ ,$parts, == *,isolcpu,* ]]; then

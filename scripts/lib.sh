@@ -17,7 +17,8 @@ TESTS=${TESTS:-vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percp
 # auto-scale the CPU-intensive threshold up to 1 s and hide the reports.
 CMDLINE=${CMDLINE:-workqueue.cpu_intensive_thresh_us=1000 workqueue.cpu_intensive_warning_thresh=1}
 # Build variant: lockdep (default), kasan (KASAN=1 is short for
-# VARIANT=kasan) or torture (fault injection + kmemleak, "make torture").
+# VARIANT=kasan), torture (fault injection + kmemleak, "make torture") or
+# perf (no debug options; the throughput part of "make bench").
 if [ -z "${VARIANT:-}" ]; then
 	VARIANT=lockdep
 	if [ "$KASAN" = 1 ]; then VARIANT=kasan; fi
@@ -47,6 +48,7 @@ variant_frags() {
 	lockdep | x86_64) echo qemu-x86_64.config debug.config test.config ;;
 	kasan) echo qemu-x86_64.config debug.config test.config kasan.config ;;
 	torture) echo qemu-x86_64.config debug.config test.config torture.config ;;
+	perf) echo qemu-x86_64.config perf.config ;;
 	i386 | arm64 | nosmp) echo "check/$1.config" ;;
 	*) die "unknown build variant '$1'" ;;
 	esac
