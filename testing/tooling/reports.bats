@@ -149,3 +149,13 @@ PY
 	! python3 "$S/isolcpu-report.py" "$d" >"$tmp/i.out" &&
 		grep -q 'left out): series-1' "$tmp/i.out"
 }
+
+@test "bench on a real machine refuses bad input" {
+	! "$S/bench-machine.sh" foo "$tmp/m" 2>"$tmp/err" &&
+		grep -q 'first argument: which kernel is running, base or series' "$tmp/err" || return 1
+	! "$S/bench-machine.sh" base 2>"$tmp/err" && grep -q '^error: usage' "$tmp/err" || return 1
+	# Root: a missing build tree is named; otherwise root is asked for.
+	! KBUILD=/nonexistent "$S/bench-machine.sh" base "$tmp/m" 2>"$tmp/err" &&
+		grep -qE 'no build tree for the running kernel at /nonexistent|run as root' "$tmp/err" &&
+		[ ! -e "$tmp/m" ]
+}
