@@ -53,6 +53,14 @@ def parse_rows(path):
     return rows
 
 
+def stalled(b):
+    """The reproducer failed in boot B because it saw the stall (its own
+    row says failures=1), not because it broke."""
+    row = b["rows"].get(REPRODUCER)
+    return (b["tests"].get("selftests: torture: " + TEST_OF[REPRODUCER]) == "fail"
+            and row is not None and row["failures"] >= 1)
+
+
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: torture-report.py TORTUREDIR [KASAN_RUN]")
@@ -89,9 +97,9 @@ def main():
             elif results and all(r == "pass" for r in results):
                 result = "pass"
             elif test == REPRODUCER and k == "base" and results and \
-                    all(r in ("fail", "skip") for r in results):
+                    all(r == "skip" or stalled(b) for r, b in zip(results, bs)):
                 result = "stalled in %d of %d boots (reproduced)" % (
-                    results.count("fail"), len(results))
+                    sum(map(stalled, bs)), len(results))
             else:
                 result = "FAIL"
                 bad.append("%s on %s: %s" % (test, k, results))
@@ -107,8 +115,7 @@ def main():
     for k in KERNELS:
         bs = [b for b in boots if b["kernel"] == k]
         fails = sorted({n for b in bs for n in b["log_fail"] if n != HOG and not (
-            k == "base" and n in REPRO_LOG and
-            b["tests"].get("selftests: torture: " + TEST_OF[REPRODUCER]) == "fail")})
+            k == "base" and n in REPRO_LOG and stalled(b))})
         hogs = sum(HOG in b["log_fail"] for b in bs)
         statuses = [b["status"] for b in bs]
         logs.append({"kernel": k, "boots": len(bs), "log_failures": fails,

@@ -63,6 +63,12 @@ PY
 	python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
 		grep -q '| reclaim_stall | base | induced | 1 | 1 | 1 | stalled in 1 of 1 boots (reproduced) |' "$tmp/t.out" &&
 		grep -q '| reclaim_stall | series | induced | 1 | 1 | 0 | pass |' "$tmp/t.out" || return 1
+	# A base run that failed without seeing the stall (no failures=1 row)
+	# is a broken run, not a reproduction.
+	sed -i '/test=reclaim_stall/d' "$d/base-1/ktap.log"
+	! python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
+		grep -q '| reclaim_stall | base | n/a | n/a | n/a | n/a | FAIL |' "$tmp/t.out" || return 1
+	torture_boot "$d/base-1" pass $'log: hung task\tfail\t2 matching lines' fail
 	torture_boot "$d/series-1" pass $'log: hung task\tfail\t2 matching lines' fail
 	! python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
 		grep -q '| reclaim_stall | series | induced | 1 | 1 | 1 | FAIL |' "$tmp/t.out" &&

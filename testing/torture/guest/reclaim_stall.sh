@@ -16,10 +16,10 @@
 #    mayday timer, armed before each attempt, fires either way;
 #  - the helper's CPU has no idle worker: wq_park parks work items on
 #    CPU 0, where the drain queues its helper (node 0 -> CPU 0);
-#  - a purge with a helper: one small area freed on CPU 0 puts a lazy
-#    area on vmap node 0 (areas belong to the node of the CPU that
-#    allocated them); then vmap_backlog, on CPU 1, lazily frees 128 MiB of
-#    virtual space (node 1), twice lazy_max_pages() on 2 CPUs, and calls
+#  - a purge with a helper: vmap_backlog frees a small area on CPU 0 (a
+#    lazy area on vmap node 0: areas belong to the node of the CPU that
+#    allocated them), lazily frees 128 MiB of virtual space on CPU 1
+#    (node 1; twice lazy_max_pages() on 2 CPUs) and calls
 #    vm_unmap_aliases(), which holds vmap_purge_lock, hands node 0 to a
 #    helper on CPU 0 and waits for it;
 #  - reclaim during the stall: drop_caches runs the vmap node shrinker
@@ -65,6 +65,8 @@ old_hung=$(cat /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null || echo)
 old_wd=$(cat "$WQP/watchdog_thresh" 2>/dev/null || echo)
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
+	rc=$?
+	[ -n "${finished:-}" ] || echo "FAIL: the script stopped early (exit $rc), before its verdict"
 	echo 0 >/proc/2/make-it-fail 2>/dev/null || true
 	echo 0 >"$F/probability" 2>/dev/null || true
 	rmmod wq_park 2>/dev/null || true
@@ -75,10 +77,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Fill the vmap node pools: small freed areas are decayed into them by the
-# drains, and the shrinker only scans when they are not empty. Then one
-# lazily freed area on node 0, below the drain threshold.
+# drains, and the shrinker only scans when they are not empty.
 taskset -c 1 modprobe vfree_churn nr_pages=4 loops=20000 2>/dev/null || true
-taskset -c 0 modprobe vfree_churn nr_pages=1 loops=1 2>/dev/null || true
 
 rmdir "$inst" 2>/dev/null || true
 mkdir "$inst"
@@ -132,15 +132,21 @@ parked=$(cat /sys/module/wq_park/parameters/started)
 failed=$(dmesg | grep -c 'Failed to create a worker thread' || true)
 by=$(grep 'workqueue_execute_start: .*function purge_vmap_node' "$inst/trace" |
 	sed -n 's/^ *\(kworker\/[^-]*\)-.*/\1/p' | sed 's/^kworker\/R$/rescuer/; s/^kworker\/u.*/unbound-worker/; s/^kworker\/[0-9].*/percpu-worker/' |
-	sort | uniq -c | tr -s ' \n' ' ')
+	sort | uniq -c | tr -s ' \n' ' ' || true)
 dc=no
 [ -f /tmp/rs.dc ] && dc="after $(($(cat /tmp/rs.dc) - t0)) s"
 echo "helpers queued=$helper_q run=$helper_x (by:${by:- none}); drains started=$drain_s ended=$drain_e"
 echo "parked items with a worker: $parked of $PARK; worker creation failures reported: $failed; drop_caches returned: $dc"
-grep 'workqueue_queue_work: .*function=purge_vmap_node' "$inst/trace" | head -n 2 | sed 's/^ */queued: /'
+grep -E 'workqueue_(queue_work|execute_start): .*function[= ]purge_vmap_node' "$inst/trace" |
+	head -n 4 | sed 's/^ */trace: /' || true
 
+critical=1
+why=
+[ "$helper_q" -gt 0 ] || { critical=0; why="no helper was queued"; }
+[ "$failed" -gt 0 ] || { critical=0; why="${why:+$why; }worker creation never failed"; }
+[ "$parked" -lt "$PARK" ] || { critical=0; why="${why:+$why; }CPU 0 kept a worker for every parked item"; }
 stalled=0
-done_all || stalled=1
+[ "$critical" = 0 ] || done_all || stalled=1
 if [ "$stalled" = 1 ] && [ -e /proc/sysrq-trigger ]; then
 	echo w >/proc/sysrq-trigger
 fi
@@ -151,19 +157,21 @@ r0=$(date +%s)
 rmmod wq_park
 wait "$purger" 2>/dev/null || true
 n=0
-while [ "$n" -lt 60 ] && ! done_all; do
+while [ "$critical" = 1 ] && [ "$n" -lt 60 ] && ! done_all; do
 	sleep 1
 	n=$((n + 1))
 done
 recovered=$(($(date +%s) - r0))
-done_all && rec="recovered ${recovered} s after creation was allowed again" || rec="no recovery within 60 s"
+if [ "$critical" = 0 ]; then
+	rec="recovery not measured"
+elif done_all; then
+	rec="recovered ${recovered} s after creation was allowed again"
+else
+	rec="no recovery within 60 s"
+fi
 echo "$rec"
 
-critical=1
-why=
-[ "$helper_q" -gt 0 ] || { critical=0; why="no helper was queued"; }
-[ "$failed" -gt 0 ] || { critical=0; why="${why:+$why; }worker creation never failed"; }
-[ "$parked" -lt "$PARK" ] || { critical=0; why="${why:+$why; }CPU 0 kept a worker for every parked item"; }
+finished=1
 echo "torture: test=reclaim_stall iterations=1 faults=$failed failures=$stalled load=helpers $helper_q run $helper_x in ${STALL} s${by:+ by$by}, drop_caches $dc, $rec"
 if [ "$critical" = 0 ]; then
 	echo "SKIP: critical state not reached ($why); this run proves nothing"
