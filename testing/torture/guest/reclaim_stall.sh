@@ -14,8 +14,11 @@
 #    kthreadd (PID 2) fails (failslab, task-filter, sleeping allocations
 #    included). The pool manager then retries once a second, and the
 #    mayday timer, armed before each attempt, fires either way;
-#  - the helper's CPU has no idle worker: wq_park parks work items on
-#    CPU 0, where the drain queues its helper (node 0 -> CPU 0);
+#  - the helper's pool has no idle worker: wq_park parks work items on
+#    CPU 0's per-CPU pool, where the unpatched purge queues its helper
+#    (node 0 -> CPU 0), and on the shared unbound pool, where the series
+#    queues it ("vmap_purge"), so that on the series only its rescuer can
+#    run the helper;
 #  - a purge with a helper: vmap_backlog frees a small area on CPU 0 (a
 #    lazy area on vmap node 0: areas belong to the node of the CPU that
 #    allocated them), lazily frees 128 MiB of virtual space on CPU 1
@@ -102,7 +105,7 @@ echo Y >"$F/task-filter"
 echo 100 >"$F/probability"
 echo 1 >/proc/2/make-it-fail
 
-modprobe wq_park cpu=0 nr="$PARK"
+modprobe wq_park cpu=0 nr="$PARK" nr_unbound="$PARK"
 sleep 2
 t0=$(date +%s)
 taskset -c 1 modprobe vmap_backlog pages=32768 2>/dev/null &
@@ -129,6 +132,7 @@ helper_x=$(count workqueue_execute_start purge_vmap_node)
 drain_s=$(count workqueue_execute_start drain_vmap_area_work)
 drain_e=$(count workqueue_execute_end drain_vmap_area_work)
 parked=$(cat /sys/module/wq_park/parameters/started)
+parked_u=$(cat /sys/module/wq_park/parameters/started_unbound)
 failed=$(dmesg | grep -c 'Failed to create a worker thread' || true)
 by=$(grep 'workqueue_execute_start: .*function purge_vmap_node' "$inst/trace" |
 	sed -n 's/^ *\(kworker\/[^-]*\)-.*/\1/p' | sed 's/^kworker\/R$/rescuer/; s/^kworker\/u.*/unbound-worker/; s/^kworker\/[0-9].*/percpu-worker/' |
@@ -136,7 +140,7 @@ by=$(grep 'workqueue_execute_start: .*function purge_vmap_node' "$inst/trace" |
 dc=no
 [ -f /tmp/rs.dc ] && dc="after $(($(cat /tmp/rs.dc) - t0)) s"
 echo "helpers queued=$helper_q run=$helper_x (by:${by:- none}); drains started=$drain_s ended=$drain_e"
-echo "parked items with a worker: $parked of $PARK; worker creation failures reported: $failed; drop_caches returned: $dc"
+echo "parked items with a worker: CPU 0 $parked of $PARK, unbound $parked_u of $PARK; worker creation failures reported: $failed; drop_caches returned: $dc"
 grep -E 'workqueue_(queue_work|execute_start): .*function[= ]purge_vmap_node' "$inst/trace" |
 	head -n 4 | sed 's/^ */trace: /' || true
 
