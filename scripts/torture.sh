@@ -4,7 +4,8 @@
 # exists) and the top of the series for BASE, same run, same load
 # (scripts/ab-boots.sh; VARIANT=torture adds fault injection and kmemleak
 # to the lockdep config; small guest, MEM=256M by default), TORTURE_BOOTS
-# boots each: CPU hotplug churn, memory pressure and fault injection
+# boots each: CPU hotplug churn, memory pressure, fault injection and the
+# induced reclaim stall
 # (testing/torture/guest/). Each boot's console is scanned with
 # testing/log-patterns; scripts/torture-report.py writes reliability.md and
 # reliability.json under $CACHE/torture/<BASE>-<time>/ (latest-<BASE>).
