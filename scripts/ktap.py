@@ -26,7 +26,8 @@ import sys
 VERSION = re.compile(r"^\s*(KTAP version 1|TAP version 1[34])\s*$")
 PLAN = re.compile(r"^\s*1\.\.(\d+)\s*$")
 RESULT = re.compile(r"^\s*(not ok|ok)\s+(\d+)\s*(?:-\s*)?([^#]*?)\s*(?:#\s*(.*))?$")
-NOISE = ("timeout set to ",)
+# Lines of the kselftest runner itself, not of the test.
+NOISE = ("timeout set to ", "selftests: ")
 
 
 class Test:
@@ -165,13 +166,16 @@ def tsv_rows(root, tests):
     rows = []
     for t in root.children:
         detail = ([t.directive] if t.directive else []) + t.diag
-        rows.append((t.name, t.status, "\\n".join(detail).replace("\t", " ")))
+        # One "\\n"-terminated line per detail line (report.sh prints them
+        # with printf %b).
+        rows.append((t.name, t.status,
+                     "".join(d + "\\n" for d in detail).replace("\t", " ")))
     names = {t.name for t in root.children}
     for spec in [s for s in tests.split(",") if s]:
         d, _, n = spec.rpartition("/")
         name = "selftests: %s: %s" % (d, n)
         if name not in names:
-            rows.append((name, "fail", "no result (guest did not finish the test)"))
+            rows.append((name, "fail", "no result (guest did not finish the test)\\n"))
     return rows
 
 

@@ -50,7 +50,7 @@
 	printf '%s\n' 'KTAP version 1' '1..2' '    KTAP version 1' '    # Subtest: s' '    1..2' \
 		'    ok 1 a' '    not ok 2 b' 'not ok 1 s' '# out of t' 'ok 2 t # SKIP no module' >"$tmp/n.ktap"
 	[ "$(python3 "$S/ktap.py" counts "$tmp/n.ktap")" = "1 1 1" ] || return 1
-	python3 "$S/ktap.py" tsv "$tmp/n.ktap" "" | grep -qP '^t\tskip\tSKIP no module\\nout of t$' || return 1
+	python3 "$S/ktap.py" tsv "$tmp/n.ktap" "" | grep -qP '^t\tskip\tSKIP no module\\nout of t\\n$' || return 1
 	printf '%s\n' 'TAP version 13' '1..1' 'ok 1 selftests: v: a.sh' 'TAP version 13' '1..1' \
 		'ok 1 selftests: v: b.sh' >"$tmp/old.ktap"
 	! python3 "$S/ktap.py" check "$tmp/old.ktap" 2>"$tmp/err" &&
