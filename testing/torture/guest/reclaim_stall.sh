@@ -105,14 +105,17 @@ echo Y >"$F/task-filter"
 echo 100 >"$F/probability"
 echo 1 >/proc/2/make-it-fail
 
+# now_ms: milliseconds since boot (/proc/uptime has centiseconds).
+now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+
 modprobe wq_park cpu=0 nr="$PARK" nr_unbound="$PARK"
 sleep 2
-t0=$(date +%s)
 taskset -c 1 modprobe vmap_backlog pages=32768 2>/dev/null &
 purger=$!
 sleep 2
 rm -f /tmp/rs.dc
-(echo 2 >/proc/sys/vm/drop_caches && date +%s >/tmp/rs.dc) &
+dc0=$(now_ms)
+(echo 2 >/proc/sys/vm/drop_caches && now_ms >/tmp/rs.dc) &
 
 # count EVENT FUNC: trace lines of EVENT for FUNC so far.
 count() { grep -c "$1: .*function[= ]$2" "$inst/trace" || true; }
@@ -137,8 +140,11 @@ failed=$(dmesg | grep -c 'Failed to create a worker thread' || true)
 by=$(grep 'workqueue_execute_start: .*function purge_vmap_node' "$inst/trace" |
 	sed -n 's/^ *\(kworker\/[^-]*\)-.*/\1/p' | sed 's/^kworker\/R$/rescuer/; s/^kworker\/u.*/unbound-worker/; s/^kworker\/[0-9].*/percpu-worker/' |
 	sort | uniq -c | tr -s ' \n' ' ' || true)
+# drop_caches ran the vmap node shrinker while the purge held
+# vmap_purge_lock: how long it took says whether reclaim waited for the
+# purge.
 dc=no
-[ -f /tmp/rs.dc ] && dc="after $(($(cat /tmp/rs.dc) - t0)) s"
+[ -f /tmp/rs.dc ] && dc="after $(($(cat /tmp/rs.dc) - dc0)) ms"
 echo "helpers queued=$helper_q run=$helper_x (by:${by:- none}); drains started=$drain_s ended=$drain_e"
 echo "parked items with a worker: CPU 0 $parked of $PARK, unbound $parked_u of $PARK; worker creation failures reported: $failed; drop_caches returned: $dc"
 grep -E 'workqueue_(queue_work|execute_start): .*function[= ]purge_vmap_node' "$inst/trace" |
