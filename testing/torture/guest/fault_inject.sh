@@ -65,7 +65,7 @@ while [ "$n" -le "$NMAX" ]; do
 	i=$(echo "$log" | grep -c 'FAULT_INJECTION: forcing a failure' || true)
 	injected=$((injected + i))
 	echo "$log" | grep -q "$mod: PASS" && pass=$((pass + 1))
-	echo "$log" | grep -q "$mod: FAIL: .* returned NULL" && nulls=$((nulls + 1))
+	echo "$log" | grep -q "$mod: \(FAIL\|SKIP\): .* returned NULL" && nulls=$((nulls + 1))
 	if echo "$log" | grep "$mod: FAIL" | grep -vq "returned NULL"; then
 		other=$((other + 1))
 		echo "$log" | grep "$mod: FAIL" | head -n 2

@@ -1,0 +1,84 @@
+#!/usr/bin/env bats
+# Tooling tests: the verdicts of the percpu GFP regression test's loader
+# (tools/testing/selftests/mm/test_percpu_gfp.sh, added by the mainline
+# series' test patch), taken from the patch itself and run on the host with
+# a fake kernel log, modprobe and tracefs: a real recursion report fails,
+# an unrelated lockdep report or a NULL allocation is inconclusive (SKIP).
+
+# shellcheck source=testing/tooling/helpers.bash
+. "$BATS_TEST_DIRNAME/helpers.bash"
+
+# gfp_script DIR: the loader as the mainline test patch adds it, with
+# /dev/kmsg and tracefs pointed into DIR so that nothing on the host is
+# touched, plus stubs (first on PATH) for id, modinfo, modprobe and dmesg.
+# modprobe appends DIR/module.<gfp> (what the module would log) to the fake
+# log; dmesg prints it.
+gfp_script() {
+	local d=$1 p
+	p=$(grep -l '^+++ b/tools/testing/selftests/mm/test_percpu_gfp.sh' "$TOP"/patches/*.patch)
+	mkdir -p "$d/bin" "$d/tracing/instances"
+	: >"$d/kmsg"
+	awk '/^\+\+\+ b\/tools\/testing\/selftests\/mm\/test_percpu_gfp.sh/ { f = 1; next }
+		f && /^diff --git/ { f = 0 }
+		f && /^\+/ { print substr($0, 2) }' "$p" |
+		sed "s#/dev/kmsg#$d/kmsg#; s#/sys/kernel/tracing /sys/kernel/debug/tracing#$d/tracing#" >"$d/test.sh"
+	printf '#!/bin/sh\necho 0\n' >"$d/bin/id"
+	printf '#!/bin/sh\nexit 0\n' >"$d/bin/modinfo"
+	printf '#!/bin/sh\nfor a; do case $a in gfp=*) g=${a#gfp=} ;; esac; done\ncat "%s/module.$g" >>"%s/kmsg" 2>/dev/null\nexit 1\n' "$d" "$d" >"$d/bin/modprobe"
+	printf '#!/bin/sh\ncat "%s/kmsg"\n' "$d" >"$d/bin/dmesg"
+	chmod +x "$d"/bin/*
+}
+
+run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
+	rc=0
+	out=$(PATH="$1/bin:$PATH" dash "$1/test.sh" 2>&1) || rc=$?
+}
+
+@test "gfp test: a recursion report naming test_fs_lock fails" {
+	local d=$tmp/g1
+	gfp_script "$d"
+	cat >"$d/module.nofs" <<-'EOF'
+		WARNING: possible circular locking dependency detected
+		-> #1 (test_fs_lock){+.+.}-{4:4}:
+		test_percpu_gfp: FAIL: gfp=nofs: lockdep turned itself off during 12 allocations of 16384 bytes, see the report above
+	EOF
+	echo 'test_percpu_gfp: SKIP: gfp=noio: lockdep is off (debug_locks=0), probably after an earlier report; reboot to rerun' >"$d/module.noio"
+	run_gfp "$d"
+	[ "$rc" = 1 ] || { echo "rc=$rc $out"; return 1; }
+	grep -qx 'not ok 1 test_percpu_gfp gfp=nofs' <<<"$out" &&
+		grep -q '^ok 2 test_percpu_gfp gfp=noio # SKIP' <<<"$out"
+}
+
+@test "gfp test: an unrelated lockdep report is inconclusive, not a failure" {
+	local d=$tmp/g2
+	gfp_script "$d"
+	cat >"$d/module.nofs" <<-'EOF'
+		WARNING: possible circular locking dependency detected
+		-> #1 (&some_other_lock){+.+.}-{4:4}:
+		test_percpu_gfp: FAIL: gfp=nofs: lockdep turned itself off during 12 allocations of 16384 bytes, see the report above
+	EOF
+	echo 'test_percpu_gfp: SKIP: gfp=noio: lockdep is off (debug_locks=0), probably after an earlier report; reboot to rerun' >"$d/module.noio"
+	run_gfp "$d"
+	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
+	grep -qx 'ok 1 test_percpu_gfp gfp=nofs # SKIP inconclusive, unrelated lockdep report' <<<"$out"
+}
+
+@test "gfp test: a NULL allocation under pressure is inconclusive" {
+	local d=$tmp/g3
+	gfp_script "$d"
+	echo 'test_percpu_gfp: SKIP: gfp=nofs: inconclusive, allocation 40 of 256 (16384 bytes) returned NULL with 812 pages available' >"$d/module.nofs"
+	echo 'test_percpu_gfp: SKIP: gfp=noio: inconclusive, allocation 3 of 256 (16384 bytes) returned NULL with 90 pages available' >"$d/module.noio"
+	run_gfp "$d"
+	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
+	grep -q '^ok 1 test_percpu_gfp gfp=nofs # SKIP skipped by test_percpu_gfp' <<<"$out" &&
+		grep -q '^# gfp=noio: test_percpu_gfp: SKIP: gfp=noio: inconclusive, allocation 3 of 256' <<<"$out"
+}
+
+@test "gfp test: the module's NULL verdict is a SKIP in the patch" {
+	# The loader's SKIP above relies on the module printing SKIP, not
+	# FAIL, for a NULL allocation.
+	local p
+	p=$(grep -l '^+++ b/lib/test_percpu_gfp.c' "$TOP"/patches/*.patch)
+	grep -q '^+.*"SKIP: gfp=%s: inconclusive, allocation %u of %u (%u bytes) returned NULL' "$p" &&
+		! grep -q '^+.*"FAIL: gfp=%s: allocation %u of %u (%u bytes) returned NULL' "$p"
+}
