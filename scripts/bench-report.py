@@ -20,6 +20,7 @@ import subprocess
 import sys
 
 import ktap
+import wqtrace
 from abrun import read_boots, read_meta
 
 KERNELS = ("base", "series")
@@ -33,6 +34,8 @@ PERF_LIMIT = 1.02      # series / base time per test_vmalloc test
 # MIN_BOOTS boots per kernel is always inconclusive.
 BOOTSTRAP = 4000
 MIN_BOOTS = 3
+# lib/test_vmalloc.c's "Summary: <test> passed: ... avg: <n> usec" line.
+PERF = re.compile(r"Summary: (\w+) .*\bavg: (\d+) usec")
 
 
 def bootstrap_ratio(base, series, seed=1):
@@ -66,11 +69,32 @@ def verdict(base, series):
 
 
 def parse_boot(path):
-    """The bench figures of one boot's ktap.log."""
+    """The bench figures of one boot's ktap.log: the guest's "bench:"
+    lines, test_vmalloc's summaries ("bench-perf:"), and from its raw
+    "bench-trace:" lines (drain and helper
+    executions, purges) and "bench-sample:" lines (probe samples: cpu,
+    queued_ns, latency_ns) the duration of every execution and the
+    latencies of the samples that waited while one ran on their CPU."""
     b = {"probe": {}, "overlap": {}, "cdf": {}, "durations": {},
-         "perf": {}, "notes": [], "lazy_purges": None, "result": None}
+         "perf": {}, "notes": [], "lazy_purges": None, "result": None,
+         "unpaired": 0}
     b["result"], lines = ktap.test_output(path, "selftests: bench: vmalloc_bench.sh")
+    trace, samples = [], []
     for line in lines:
+        if line.startswith("bench-trace: "):
+            trace.append(line)
+            continue
+        m = PERF.search(line) if line.startswith("bench-perf: ") else None
+        if m:
+            # test -> {pass: usec}; busybox runs the init twice.
+            t = b["perf"].setdefault(m.group(1), {})
+            t[str(len(t) + 1)] = int(m.group(2))
+            continue
+        if line.startswith("bench-sample: "):
+            f = line.split()
+            if len(f) == 4 and all(x.isdigit() for x in f[1:]):
+                samples.append(tuple(int(x) for x in f[1:]))
+            continue
         if not line.startswith("bench: "):
             continue
         rest = line[len("bench: "):]
@@ -78,25 +102,22 @@ def parse_boot(path):
         if rest.startswith("probe "):
             b["probe"][kv["cpu"]] = {k: int(v) for k, v in kv.items()
                                      if k != "cpu"}
-        elif rest.startswith("probe_overlap "):
-            b["overlap"] = {k: int(v) for k, v in kv.items()}
         elif rest.startswith("cdf "):
             b["cdf"].setdefault(kv["cpu"], []).append(
                 (int(kv["permille"]) / 1000.0, int(kv["ns"])))
-        elif rest.startswith("duration "):
-            b["durations"].setdefault(kv["fn"], []).append(int(kv["us"]))
-        elif rest.startswith("perf "):
-            # test -> {pass: usec}; busybox runs the init twice.
-            b["perf"].setdefault(kv["test"], {})[kv["run"]] = \
-                int(kv["usec"])
-        elif rest.startswith("lazy_purges="):
-            b["lazy_purges"] = int(kv["lazy_purges"])
         elif rest.startswith("churn "):
             b["churn"] = {k: int(v) for k, v in kv.items()}
         elif rest.startswith("kernel="):
             b["kernel"] = kv
         elif rest.startswith("note="):
             b["notes"].append(kv["note"])
+    if trace:
+        execs, b["unpaired"] = wqtrace.executions(trace)
+        for e in execs:
+            b["durations"].setdefault(e["fn"], []).append(e["us"])
+        b["lazy_purges"] = sum("purge_vmap_area_lazy:" in x for x in trace)
+        b["overlap"] = wqtrace.quantiles(wqtrace.overlapping(execs, samples)) \
+            or {"samples": 0}
     return b
 
 
@@ -291,6 +312,10 @@ def markdown(meta, s, tg, boots):
     if bad:
         lines += ["", "Boots without complete data (left out): "
                   + ", ".join(bad)]
+    unpaired = sum(x["unpaired"] for x in boots)
+    if unpaired:
+        lines += ["", "Trace events without their start or end (left out): %d"
+                  % unpaired]
     lines += ["", "Times are QEMU %s guest times, not hardware numbers; "
               "compare the two columns only." % meta.get("accel", "?").upper()]
     return "\n".join(lines) + "\n"

@@ -4,10 +4,10 @@
 Reads DIR/meta and DIR/<kernel>-<n>/ktap.log, where the guest script
 testing/bench/guest/isolated_cpu.sh printed "# isol:" lines and the raw
 workqueue_execute_start/end trace lines of every drain_vmap_area_work and
-purge_vmap_node execution ("# isol-trace:"). Pairs each start with the
-next end of the same work item and attributes the execution to the CPU
-it started on. Writes DIR/isolcpu.json and DIR/isolcpu.md and prints the
-Markdown. Exit status 0 when every boot produced data, 1 otherwise.
+purge_vmap_node execution ("# isol-trace:"), which scripts/wqtrace.py
+pairs into executions, each attributed to the CPU it started on. Writes
+DIR/isolcpu.json and DIR/isolcpu.md and prints the Markdown. Exit status
+0 when every boot produced data, 1 otherwise.
 """
 import json
 import os
@@ -16,38 +16,22 @@ import statistics
 import sys
 
 import ktap
+import wqtrace
 from abrun import read_boots, read_meta
 
 KERNELS = ("base", "series")
-FUNCS = ("drain_vmap_area_work", "purge_vmap_node")
-TRACE = re.compile(r"\[(\d+)\].*?\s(\d+\.\d+): workqueue_execute_(start|end): "
-                   r"work struct (\S+): function (\w+)")
+FUNCS = wqtrace.FUNCS
 IRQ = re.compile(r"^isol: irq (before|after) +(\w+):\s+((?:\d+\s+)+)")
 
 
 def parse_boot(path):
     b = {"result": None, "cpu": None, "isolated": None, "execs": [],
          "irq": {}, "unpaired": 0, "runs_done": 0}
-    starts = {}
+    trace = []
     b["result"], lines = ktap.test_output(path, "selftests: bench: isolated_cpu.sh")
     for line in lines:
         if line.startswith("isol-trace: "):
-            t = TRACE.search(line)
-            if not t or t.group(5) not in FUNCS:
-                continue
-            cpu, ts, ev, work, fn = (int(t.group(1)), float(t.group(2)),
-                                     t.group(3), t.group(4), t.group(5))
-            if ev == "start":
-                if work in starts:
-                    b["unpaired"] += 1
-                starts[work] = (cpu, ts, fn)
-            elif work in starts:
-                scpu, sts, sfn = starts.pop(work)
-                b["execs"].append({"fn": sfn, "cpu": scpu,
-                                   "end_cpu": cpu,
-                                   "us": round((ts - sts) * 1e6)})
-            else:
-                b["unpaired"] += 1
+            trace.append(line)
             continue
         m = IRQ.match(line)
         if m:
@@ -59,7 +43,7 @@ def parse_boot(path):
             b["isolated"], b["cpu"] = m.group(1), int(m.group(2))
         if line.startswith("isol: vfree_churn: done"):
             b["runs_done"] += 1
-    b["unpaired"] += len(starts)
+    b["execs"], b["unpaired"] = wqtrace.executions(trace)
     return b
 
 

@@ -24,14 +24,23 @@ gfp_script() {
 		sed "s#/dev/kmsg#$d/kmsg#; s#/sys/kernel/tracing /sys/kernel/debug/tracing#$d/tracing#" >"$d/test.sh"
 	printf '#!/bin/sh\necho 0\n' >"$d/bin/id"
 	printf '#!/bin/sh\nexit 0\n' >"$d/bin/modinfo"
-	printf '#!/bin/sh\nfor a; do case $a in gfp=*) g=${a#gfp=} ;; esac; done\ncat "%s/module.$g" >>"%s/kmsg" 2>/dev/null\nexit 1\n' "$d" "$d" >"$d/bin/modprobe"
-	printf '#!/bin/sh\ncat "%s/kmsg"\n' "$d" >"$d/bin/dmesg"
+	# The stubs find DIR in $GFP_FAKE (set by run_gfp).
+	cat >"$d/bin/modprobe" <<-'EOF'
+		#!/bin/sh
+		for a; do case $a in gfp=*) g=${a#gfp=} ;; esac; done
+		cat "$GFP_FAKE/module.$g" >>"$GFP_FAKE/kmsg" 2>/dev/null
+		exit 1
+	EOF
+	cat >"$d/bin/dmesg" <<-'EOF'
+		#!/bin/sh
+		cat "$GFP_FAKE/kmsg"
+	EOF
 	chmod +x "$d"/bin/*
 }
 
 run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 	rc=0
-	out=$(PATH="$1/bin:$PATH" dash "$1/test.sh" 2>&1) || rc=$?
+	out=$(GFP_FAKE=$1 PATH="$1/bin:$PATH" dash "$1/test.sh" 2>&1) || rc=$?
 }
 
 @test "gfp test: a recursion report naming test_fs_lock fails" {

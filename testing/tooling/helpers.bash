@@ -206,22 +206,29 @@ bench_fixture() {
 	bench_boot "$1/series-3" "$2" fix_size_alloc_test=100 full_fit_alloc_test=109 align_alloc_test=103
 }
 bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
-	local d=$1 max=$2 kv t
-	local -A pass=()
+	local d=$1 max=$2 kv
 	shift 2
 	{
 		printf 'TAP version 13\n1..1\n# selftests: bench: vmalloc_bench.sh\n'
 		echo "# bench: probe cpu=all samples=1000 missed=3 dropped=0 p50_ns=900000 p99_ns=4000000 max_ns=$max"
-		echo "# bench: probe_overlap samples=50 p50_ns=2000000 p99_ns=3000000 max_ns=$max"
 		echo "# bench: cdf cpu=all permille=0 ns=1000"
 		echo "# bench: cdf cpu=all permille=1000 ns=$max"
-		echo "# bench: duration fn=drain_vmap_area_work us=20000"
-		echo "# bench: duration fn=drain_vmap_area_work us=30000"
-		echo "# bench: lazy_purges=2"
+		# Two drains on CPU 0 (20 ms, 30 ms) and a purge each; two
+		# samples wait while one runs there (500 ns and MAX_NS), one
+		# waits on CPU 1 and one on CPU 0 between the drains.
+		echo "# bench-trace:      kworker/0:1-31      [000] .....    10.000000: workqueue_execute_start: work struct 00000000a1b2c3d4: function drain_vmap_area_work"
+		echo "# bench-trace:      kworker/0:1-31      [000] .....    10.020000: workqueue_execute_end: work struct 00000000a1b2c3d4: function drain_vmap_area_work"
+		echo "# bench-trace:      kworker/0:1-31      [000] .....    10.019000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 nr_purged=16"
+		echo "# bench-trace:      kworker/0:2-40      [000] .....    11.000000: workqueue_execute_start: work struct 00000000a1b2c3d4: function drain_vmap_area_work"
+		echo "# bench-trace:      kworker/0:2-40      [000] .....    11.030000: workqueue_execute_end: work struct 00000000a1b2c3d4: function drain_vmap_area_work"
+		echo "# bench-trace:      kworker/0:2-40      [000] .....    11.029000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 nr_purged=16"
+		echo "# bench-sample: 0 9999000000 999999"
+		echo "# bench-sample: 0 10005000000 500"
+		echo "# bench-sample: 0 11010000000 $max"
+		echo "# bench-sample: 1 10010000000 7000000"
+		echo "# bench-sample: 0 10500000000 9000000"
 		for kv in "$@"; do
-			t=${kv%=*}
-			pass[$t]=$((${pass[$t]:-0} + 1))
-			echo "# bench: perf test=$t run=${pass[$t]} usec=${kv#*=}"
+			echo "# bench-perf: [   12.345678] Summary: ${kv%=*} passed: 1 failed: 0 xfailed: 0 repeat: 1 loops: 5000 avg: ${kv#*=} usec"
 		done
 		echo "ok 1 selftests: bench: vmalloc_bench.sh"
 	} >"$d/ktap.log"

@@ -21,6 +21,13 @@ assert fix["ratio_by_pass"] == {"1": 1.0, "2": 1.02}, fix
 assert fix["interval"][1] <= 1.02, fix
 assert full["verdict"] == "regression" and full["interval"][0] > 1.02, full
 assert align["verdict"] == "inconclusive" and align["interval"][0] < 1.02 < align["interval"][1], align
+# From the raw trace and probe samples (testing/tooling/helpers.bash):
+# two drains of 20 and 30 ms, two purges, and of the five samples only
+# the two that waited on CPU 0 while a drain ran there.
+b = json.load(open(sys.argv[1]))["boots"][0]
+assert b["durations"] == {"drain_vmap_area_work": [20000, 30000]}, b["durations"]
+assert b["lazy_purges"] == 2 and b["unpaired"] == 0, b
+assert b["overlap"] == {"samples": 2, "p50_ns": 500, "p99_ns": 20000000, "max_ns": 20000000}, b["overlap"]
 PY
 	grep -qF '| full_fit_alloc_test | 100 [100..100] | 110 [109..111] | 1.100 | 1.090..1.110 | regression |' "$tmp/bench/bench.md" &&
 		grep -q 'every test | NO | regression: full_fit_alloc_test; inconclusive: align_alloc_test; no regression: 1 of 3 |' "$tmp/bench/bench.md" &&
