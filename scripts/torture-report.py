@@ -17,7 +17,8 @@ import sys
 
 KERNELS = ("base", "series")
 TEST_OF = {"hotplug": "hotplug_churn.sh", "mem_pressure": "mem_pressure.sh",
-           "fault_inject": "fault_inject.sh", "reclaim_stall": "reclaim_stall.sh"}
+           "fault_inject": "fault_inject.sh", "reclaim_stall": "reclaim_stall.sh",
+           "pool_decay": "pool_decay.sh"}
 # The induced reclaim stall is expected on the base: there its failure is
 # the reproduction ("stalled"), and the hung-task reports of that boot are
 # its symptom, not a separate failure.
