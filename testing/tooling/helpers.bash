@@ -235,7 +235,7 @@ bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
 	echo ok >"$d/boot.status"
 }
 # A "make torture" directory: torture_boot DIR RESULT-OF-HOTPLUG LOG-LINE
-torture_boot() { # DIR HOTPLUG-RESULT LOG-ROW [RECLAIM-STALL-RESULT]
+torture_boot() { # DIR HOTPLUG-RESULT LOG-ROW [RECLAIM-STALL-RESULT [POOL-DECAY-FAILURES]]
 	mkdir -p "$1"
 	echo ok >"$1/boot.status"
 	{
@@ -243,12 +243,14 @@ torture_boot() { # DIR HOTPLUG-RESULT LOG-ROW [RECLAIM-STALL-RESULT]
 		echo "# torture: test=mem_pressure iterations=20 faults=3 failures=0 load=hogs"
 		echo "# torture: test=fault_inject iterations=200 faults=150 failures=0 load=fail-nth"
 		echo "# torture: test=reclaim_stall iterations=1 faults=1 failures=$([ "${4:-pass}" = fail ] && echo 1 || echo 0) load=induced"
+		echo "# torture: test=pool_decay iterations=330 faults=0 failures=${5:-0} load=churn + drop_caches; pooled mean 700"
 	} >"$1/ktap.log"
 	{
 		printf 'selftests: torture: hotplug_churn.sh\t%s\t\n' "$2"
 		printf 'selftests: torture: mem_pressure.sh\tpass\t\n'
 		printf 'selftests: torture: fault_inject.sh\tpass\t\n'
 		printf 'selftests: torture: reclaim_stall.sh\t%s\t\n' "${4:-pass}"
+		printf 'selftests: torture: pool_decay.sh\t%s\t\n' "$([ "${5:-0}" = 0 ] && echo pass || echo fail)"
 		printf '%s\n' "$3"
 	} >"$1/results.tsv"
 }

@@ -63,7 +63,13 @@ PY
 	torture_boot "$d/series-1" pass $'log: lockdep\tpass\tnone'
 	python3 "$S/torture-report.py" "$d" >"$tmp/t.out" || return 1
 	grep -q '| fault_inject | series | fail-nth | 200 | 150 | 0 | pass |' "$tmp/t.out" &&
+		grep -q '| pool_decay | series | churn + drop_caches; pooled mean 700 | 330 | 0 | 0 | pass |' "$tmp/t.out" &&
 		grep -q '| base | 1 | none | 1 |' "$tmp/t.out" || return 1
+	# Pools left after the churn fail the pool decay row on either kernel.
+	torture_boot "$d/series-1" pass $'log: lockdep\tpass\tnone' pass 1
+	! python3 "$S/torture-report.py" "$d" >"$tmp/t.out" &&
+		grep -q '| pool_decay | series | churn + drop_caches; pooled mean 700 | 330 | 0 | 1 | FAIL |' "$tmp/t.out" || return 1
+	torture_boot "$d/series-1" pass $'log: lockdep\tpass\tnone'
 	# The induced reclaim stall on the base, with its hung-task report, is
 	# the reproduction; the same on the series fails the report.
 	torture_boot "$d/base-1" pass $'log: hung task\tfail\t2 matching lines' fail
