@@ -38,6 +38,16 @@ gfp_script() {
 	chmod +x "$d"/bin/*
 }
 
+# lockdep_report DIR LOCK: the gfp=nofs run ends in a lockdep report whose
+# chain names LOCK, which switches lockdep off for the gfp=noio run.
+lockdep_report() {
+	printf '%s\n' 'WARNING: possible circular locking dependency detected' \
+		"-> #1 ($2){+.+.}-{4:4}:" \
+		'test_percpu_gfp: FAIL: gfp=nofs: lockdep turned itself off during 12 allocations of 16384 bytes, see the report above' \
+		>"$1/module.nofs"
+	echo 'test_percpu_gfp: SKIP: gfp=noio: lockdep is off (debug_locks=0), probably after an earlier report; reboot to rerun' >"$1/module.noio"
+}
+
 run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 	rc=0
 	out=$(GFP_FAKE=$1 PATH="$1/bin:$PATH" dash "$1/test.sh" 2>&1) || rc=$?
@@ -46,12 +56,7 @@ run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 @test "gfp test: a recursion report naming test_fs_lock fails" {
 	local d=$tmp/g1
 	gfp_script "$d"
-	cat >"$d/module.nofs" <<-'EOF'
-		WARNING: possible circular locking dependency detected
-		-> #1 (test_fs_lock){+.+.}-{4:4}:
-		test_percpu_gfp: FAIL: gfp=nofs: lockdep turned itself off during 12 allocations of 16384 bytes, see the report above
-	EOF
-	echo 'test_percpu_gfp: SKIP: gfp=noio: lockdep is off (debug_locks=0), probably after an earlier report; reboot to rerun' >"$d/module.noio"
+	lockdep_report "$d" test_fs_lock
 	run_gfp "$d"
 	[ "$rc" = 1 ] || { echo "rc=$rc $out"; return 1; }
 	grep -qx 'not ok 1 test_percpu_gfp gfp=nofs' <<<"$out" &&
@@ -61,12 +66,7 @@ run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 @test "gfp test: an unrelated lockdep report is inconclusive, not a failure" {
 	local d=$tmp/g2
 	gfp_script "$d"
-	cat >"$d/module.nofs" <<-'EOF'
-		WARNING: possible circular locking dependency detected
-		-> #1 (&some_other_lock){+.+.}-{4:4}:
-		test_percpu_gfp: FAIL: gfp=nofs: lockdep turned itself off during 12 allocations of 16384 bytes, see the report above
-	EOF
-	echo 'test_percpu_gfp: SKIP: gfp=noio: lockdep is off (debug_locks=0), probably after an earlier report; reboot to rerun' >"$d/module.noio"
+	lockdep_report "$d" '&some_other_lock'
 	run_gfp "$d"
 	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
 	grep -qx 'ok 1 test_percpu_gfp gfp=nofs # SKIP inconclusive, unrelated lockdep report' <<<"$out"
