@@ -26,7 +26,7 @@ need_tool gnuplot gnuplot-nox
 parts=${BENCH_PARTS:-throughput,isolcpu}
 rc=0
 if [[ ,$parts, == *,throughput,* ]]; then
-	out=$(VARIANT=$bench_variant AB_BOOTS=${BENCH_BOOTS:-3} AB_BASE_STEP=0 \
+	out=$(BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800} VARIANT=$bench_variant AB_BOOTS=${BENCH_BOOTS:-3} AB_BASE_STEP=0 \
 		"$TOP/scripts/ab-boots.sh" bench bench/vmalloc_bench.sh)
 	python3 "$TOP/scripts/bench-report.py" "$out" || rc=1
 fi

@@ -1,18 +1,31 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# One boot of "make bench": drive the lazy vmap drain with a fixed
-# test_vmalloc stress and print the raw measurements ("bench:" lines, raw
-# trace events as "bench-trace:", probe samples as "bench-sample:",
-# test_vmalloc's summaries as "bench-perf:") for the host to aggregate
-# (scripts/bench-report.py). Phases:
-#  1. latency: wq_lat_probe queues a work item on every CPU each period on
-#     system_wq while test_vmalloc (fix_size, one thread per CPU) churns;
-#     every drain and purge helper execution is traced over the same
-#     window (workqueue trace events, trace_clock mono: the probe's clock);
-#  2. throughput: test_vmalloc in sequential performance mode, one thread,
-#     with the probe unloaded, each test's "Summary" average.
-# Passes when every measurement produced data; it judges nothing else.
+# One boot of "make bench": drive the lazy vmap drain with fixed loads and
+# print the raw measurements for the host to aggregate
+# (scripts/bench-report.py); no analysis runs here. Output, per segment:
+#   "bench: segment name=NAME ..."  starts a segment; the lines up to the
+#                                   next segment belong to it;
+#   "bench-trace: ..."   raw tracefs lines: every execution start and end
+#                        (and queueing) of the drain and its purge helpers,
+#                        every lazy purge with its area count, waits for
+#                        vmap_purge_lock (lock:contention_*), and in the
+#                        kvfree segment the test thread's context switches;
+#   "bench-sample: cpu queued_ns latency_ns"  every probe sample;
+#   "bench-perf: ..."    test_vmalloc's "Summary" lines.
+# Segments:
+#   lat       probe on every CPU (wq_lat_probe, system_wq) while
+#             test_vmalloc (fix_size, one thread per CPU) churns, at the
+#             workqueue's default CPU-intensive threshold (10 ms);
+#   lat1ms    the same at a 1 ms threshold (written at run time), which
+#             lets other per-CPU work run sooner beside a long drain;
+#   curve     one per area size: vfree_churn on CPU 0 frees areas of
+#             PAGES pages, so that each drain purges about
+#             lazy_max_pages / (PAGES + 1) areas, with the probe loaded;
+#   kvfree    test_vmalloc kvfree_rcu_2_arg_vmalloc_test alone, traced;
+#   perf      test_vmalloc performance mode, sequential, one thread,
+#             untraced and without the probe: the throughput figures.
+# Passes when every segment produced data; it judges nothing else.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
 set -eu
@@ -22,16 +35,23 @@ set -eu
 if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
 
 ksft_skip=4
+NCPU=$(grep -c '^processor' /proc/cpuinfo)
 LOOPS=${BENCH_LOOPS:-400000}
-THREADS=${BENCH_THREADS:-$(grep -c '^processor' /proc/cpuinfo)}
+THREADS=${BENCH_THREADS:-$NCPU}
 PERF_LOOPS=${BENCH_PERF_LOOPS:-5000}
 # fix_size, full_fit, long_busy_list, random_size, fix_align,
 # random_size_align, kvfree_rcu_1_arg, kvfree_rcu_2_arg, vm_map_ram, vrealloc
 PERF_MASK=${BENCH_PERF_MASK:-5951}
+KVFREE_MASK=512
+CURVE_PAGES=${BENCH_CURVE_PAGES:-1 4 16 64 256}
+# Drains per curve point, in units of the lazy threshold.
+CURVE_DRAINS=${BENCH_CURVE_DRAINS:-16}
 tracing=/sys/kernel/tracing
 wq=$tracing/events/workqueue
+thresh=/sys/module/workqueue/parameters/cpu_intensive_thresh_us
+funcs='function == drain_vmap_area_work || function == purge_vmap_node'
 
-for m in test_vmalloc wq_lat_probe; do
+for m in test_vmalloc wq_lat_probe vfree_churn; do
 	if ! modprobe -D "$m" >/dev/null 2>&1; then
 		echo "SKIP: module $m not available"
 		exit $ksft_skip
@@ -41,68 +61,141 @@ if [ ! -e "$wq/workqueue_execute_start/enable" ]; then
 	echo "SKIP: workqueue trace events not available (CONFIG_TRACING)"
 	exit $ksft_skip
 fi
+if [ ! -w "$thresh" ]; then
+	echo "SKIP: $thresh is not writable (the bench sets the threshold)"
+	exit $ksft_skip
+fi
 
-echo "bench: kernel=$(uname -r) cpus=$THREADS thresh_us=$(cat /sys/module/workqueue/parameters/cpu_intensive_thresh_us 2>/dev/null || echo none)"
+# lazy_max_pages() of mm/vmalloc.c with 4 KiB pages: fls(CPUs) * 32 MiB.
+fls=0 n=$NCPU
+while [ "$n" -gt 0 ]; do fls=$((fls + 1)) n=$((n >> 1)); done
+LAZY_PAGES=$((fls * 8192))
 
-# Phase 1: latency and drain durations under the churn.
+echo "bench: kernel=$(uname -r) cpus=$NCPU default_thresh_us=$(cat "$thresh") lazy_pages=$LAZY_PAGES"
+
+# Trace setup: the workqueue events of the drain and its helpers, lazy
+# purges, and waits for vmap_purge_lock (its address from kallsyms; the
+# contention events filter on it).
 echo 0 >"$tracing/tracing_on"
-echo >"$tracing/trace"
-# CLOCK_MONOTONIC, the clock of the probe's sample timestamps.
-echo mono >"$tracing/trace_clock"
+echo mono >"$tracing/trace_clock"  # CLOCK_MONOTONIC: the probe's clock
 echo 8192 >"$tracing/buffer_size_kb"
-for ev in workqueue_execute_start workqueue_execute_end; do
-	echo 'function.function == drain_vmap_area_work || function.function == purge_vmap_node' \
-		>"$wq/$ev/filter" 2>/dev/null || echo "bench: note=no-function-filter"
-	echo 1 >"$wq/$ev/enable"
+for ev in workqueue_queue_work workqueue_execute_start workqueue_execute_end; do
+	echo "$funcs" >"$wq/$ev/filter" 2>/dev/null ||
+		echo "bench: note=no-function-filter"
 done
-echo 1 >"$tracing/events/vmalloc/purge_vmap_area_lazy/enable"
-# Each phase reads only its own kernel log (the console keeps it all).
-dmesg -c >/dev/null
-echo 1 >"$tracing/tracing_on"
+lock=$(sed -n 's/^\([0-9a-f]*\) [a-zA-Z] vmap_purge_lock$/0x\1/p' /proc/kallsyms)
+lockev=
+case "$lock" in
+'' | 0x0000000000000000) echo "bench: note=no-vmap_purge_lock-address" ;;
+*)
+	lockev="lock/contention_begin lock/contention_end"
+	for ev in $lockev; do
+		echo "lock_addr == $lock" >"$tracing/events/$ev/filter" 2>/dev/null ||
+			{ echo "bench: note=no-lock-filter"; lockev=; break; }
+	done
+	;;
+esac
+events="workqueue/workqueue_queue_work workqueue/workqueue_execute_start
+	workqueue/workqueue_execute_end vmalloc/purge_vmap_area_lazy $lockev"
+echo 'prev_comm ~ "vmalloc_test*" || next_comm ~ "vmalloc_test*"' \
+	>"$tracing/events/sched/sched_switch/filter"
 
-modprobe wq_lat_probe
-start=$(date +%s)
+set_events() { # 0|1 EVENT...
+	v=$1
+	shift
+	for ev in "$@"; do echo "$v" >"$tracing/events/$ev/enable"; done
+}
+
+# begin NAME PROBE(0|1) [ATTR...]: clear the trace and the kernel log,
+# start tracing (and the probe) for one segment.
+begin() {
+	seg=$1 probe=$2
+	shift 2
+	echo "bench: segment name=$seg thresh_us=$(cat "$thresh") $*"
+	echo 0 >"$tracing/tracing_on"
+	echo >"$tracing/trace"
+	dmesg -c >/dev/null
+	echo 1 >"$tracing/tracing_on"
+	if [ "$probe" = 1 ]; then modprobe wq_lat_probe; fi
+	start=$(date +%s)
+}
+
+# finish: stop tracing and print the segment's raw data.
+finish() {
+	end=$(date +%s)
+	if [ "$probe" = 1 ]; then
+		echo 1 >/sys/kernel/debug/wq_lat_probe/stop
+		cat /sys/kernel/debug/wq_lat_probe/samples >/tmp/samples
+		rmmod wq_lat_probe
+	fi
+	echo 0 >"$tracing/tracing_on"
+	echo "bench: churn seconds=$((end - start))"
+	dmesg | sed -n 's/.*wq_lat_probe: \(cpu=.*\)/bench: probe \1/p; s/.*wq_lat_probe: cdf \(.*\)/bench: cdf \1/p'
+	grep -E ': (workqueue_(queue_work|execute_start|execute_end)|purge_vmap_area_lazy|contention_begin|contention_end|sched_switch):' \
+		"$tracing/trace" | sed 's/^/bench-trace: /' || true
+	if [ "$probe" = 1 ]; then sed 's/^/bench-sample: /' /tmp/samples; fi
+	if grep -q 'overrun: [1-9]' "$tracing"/per_cpu/cpu*/stats 2>/dev/null; then
+		echo "bench: note=trace-buffer-overrun"
+	fi
+	dmesg | grep 'Summary: ' | sed 's/^/bench-perf: /' || true
+	case $seg in
+	lat) dmesg | grep -q 'wq_lat_probe: cpu=all samples=[1-9]' ||
+		missing="$missing latency-probe" ;;
+	perf) dmesg | grep -q 'Summary: ' || missing="$missing test_vmalloc-summary" ;;
+	esac
+}
+missing=''
+
+
 # test_vmalloc fails its init on purpose so that it unloads itself.
-modprobe test_vmalloc run_test_mask=1 nr_threads="$THREADS" \
-	test_loop_count="$LOOPS" test_repeat_count=1 2>/dev/null || true
-end=$(date +%s)
-echo 1 >/sys/kernel/debug/wq_lat_probe/stop
-echo 0 >"$tracing/tracing_on"
-cat /sys/kernel/debug/wq_lat_probe/samples >/tmp/samples
-rmmod wq_lat_probe
+churn() {
+	modprobe test_vmalloc run_test_mask=1 nr_threads="$THREADS" \
+		test_loop_count="$LOOPS" test_repeat_count=1 2>/dev/null || true
+}
 
-echo "bench: churn loops=$LOOPS threads=$THREADS seconds=$((end - start))"
-dmesg | sed -n 's/.*wq_lat_probe: \(cpu=.*\)/bench: probe \1/p; s/.*wq_lat_probe: cdf \(.*\)/bench: cdf \1/p'
+# shellcheck disable=SC2086 # $events is a list
+set_events 1 $events
 
-# Raw data for the host (scripts/bench-report.py pairs the executions and
-# matches the probe samples against them): every traced execution start
-# and end of the drain and its helpers and every purge, then every probe
-# sample as "cpu queued_ns latency_ns" (same clock as the trace).
-grep -E 'workqueue_execute_(start|end): .*function (drain_vmap_area_work|purge_vmap_node)$|purge_vmap_area_lazy:' \
-	"$tracing/trace" | sed 's/^/bench-trace: /' || true
-sed 's/^/bench-sample: /' /tmp/samples
-grep -q 'overrun: [1-9]' "$tracing/per_cpu/cpu0/stats" 2>/dev/null &&
-	echo "bench: note=trace-buffer-overrun"
-for ev in workqueue_execute_start workqueue_execute_end; do
-	echo 0 >"$wq/$ev/enable"
-	echo 0 >"$wq/$ev/filter" 2>/dev/null || true
+# Latency under the churn, at the default threshold, then at 1 ms.
+default_thresh=$(cat "$thresh")
+echo 10000 >"$thresh"
+begin lat 1 "loops=$LOOPS threads=$THREADS"
+churn
+finish
+echo 1000 >"$thresh"
+begin lat1ms 1 "loops=$LOOPS threads=$THREADS"
+churn
+finish
+echo 10000 >"$thresh"
+
+# The cost as a function of the areas per drain. busybox modprobe loads
+# the module itself, so vfree_churn's init (and its frees) run on CPU 0.
+for pages in $CURVE_PAGES; do
+	loops=$((CURVE_DRAINS * LAZY_PAGES / (pages + 1)))
+	begin curve 1 "pages=$pages loops=$loops"
+	taskset -c 0 modprobe vfree_churn nr_pages="$pages" loops="$loops" \
+		2>/dev/null || true
+	finish
 done
-echo 0 >"$tracing/events/vmalloc/purge_vmap_area_lazy/enable"
 
-# Phase 2: throughput, sequential performance mode.
-dmesg | grep -q 'wq_lat_probe: cpu=all samples=[1-9]' && probed=1 || probed=0
-dmesg -c >/dev/null
+# kvfree_rcu_2_arg_vmalloc_test alone, with the test thread's switches.
+set_events 1 sched/sched_switch
+begin kvfree 0 "mask=$KVFREE_MASK loops=$PERF_LOOPS"
+modprobe test_vmalloc sequential_test_order=1 run_test_mask=$KVFREE_MASK \
+	test_loop_count="$PERF_LOOPS" test_repeat_count=1 nr_threads=1 2>/dev/null || true
+finish
+# shellcheck disable=SC2086
+set_events 0 sched/sched_switch $events
+
+# Throughput: untraced, no probe, the default threshold.
+begin perf 0 "mask=$PERF_MASK loops=$PERF_LOOPS"
 modprobe test_vmalloc sequential_test_order=1 run_test_mask="$PERF_MASK" \
 	test_loop_count="$PERF_LOOPS" test_repeat_count=1 nr_threads=1 2>/dev/null || true
-dmesg | grep 'Summary: ' | sed 's/^/bench-perf: /' || true
+finish
+echo "$default_thresh" >"$thresh"
 
-# Pass only with data from every phase.
-if [ "$probed" = 0 ]; then
-	echo "FAIL: the latency probe produced no samples"
+if [ -n "$missing" ]; then
+	echo "FAIL: no data from:$missing"
 	exit 1
 fi
-if ! dmesg | grep -q 'Summary: '; then
-	echo "FAIL: test_vmalloc printed no performance summary"
-	exit 1
-fi
-echo "PASS: benchmark data collected"
+echo "PASS: benchmark data collected (the host checks each segment)"
