@@ -68,17 +68,28 @@ def verdict(base, series):
         lo, hi, hi - lo, len(base), len(series))
 
 
-def parse_boot(path):
-    """The bench figures of one boot's ktap.log: the guest's "bench:"
-    lines, test_vmalloc's summaries ("bench-perf:"), and from its raw
-    "bench-trace:" lines (drain and helper
-    executions, purges) and "bench-sample:" lines (probe samples: cpu,
-    queued_ns, latency_ns) the duration of every execution and the
-    latencies of the samples that waited while one ran on their CPU."""
-    b = {"probe": {}, "overlap": {}, "cdf": {}, "durations": {},
-         "perf": {}, "notes": [], "lazy_purges": None, "result": None,
-         "unpaired": 0}
-    b["result"], lines = ktap.test_output(path, "selftests: bench: vmalloc_bench.sh")
+def split_segments(lines):
+    """[(name, attrs, lines)] of the guest's "bench: segment name=..."
+    markers; lines before the first marker (older guest scripts) form a
+    segment "lat"."""
+    segs = [("lat", {}, [])]
+    for line in lines:
+        if line.startswith("bench: segment "):
+            kv = dict(re.findall(r"(\w+)=(\S+)", line))
+            segs.append((kv.pop("name", "?"), kv, []))
+        else:
+            segs[-1][2].append(line)
+    return [x for x in segs if x[2] or x[0] != "lat" or x[1]]
+
+
+def analyse(lines):
+    """The figures of one segment's lines: probe summaries and samples,
+    drain and helper executions (durations, areas per drain, where they
+    ran), waits for vmap_purge_lock, test_vmalloc summaries."""
+    a = {"probe": {}, "overlap": {}, "cdf": {}, "durations": {},
+         "perf": {}, "notes": [], "lazy_purges": None, "unpaired": 0,
+         "drain_areas": [], "lock_waits_us": [], "queue_cpu": None,
+         "thread": None}
     trace, samples = [], []
     for line in lines:
         if line.startswith("bench-trace: "):
@@ -87,7 +98,7 @@ def parse_boot(path):
         m = PERF.search(line) if line.startswith("bench-perf: ") else None
         if m:
             # test -> {pass: usec}; busybox runs the init twice.
-            t = b["perf"].setdefault(m.group(1), {})
+            t = a["perf"].setdefault(m.group(1), {})
             t[str(len(t) + 1)] = int(m.group(2))
             continue
         if line.startswith("bench-sample: "):
@@ -100,24 +111,64 @@ def parse_boot(path):
         rest = line[len("bench: "):]
         kv = dict(re.findall(r"(\w+)=(\S+)", rest))
         if rest.startswith("probe "):
-            b["probe"][kv["cpu"]] = {k: int(v) for k, v in kv.items()
+            a["probe"][kv["cpu"]] = {k: int(v) for k, v in kv.items()
                                      if k != "cpu"}
         elif rest.startswith("cdf "):
-            b["cdf"].setdefault(kv["cpu"], []).append(
+            a["cdf"].setdefault(kv["cpu"], []).append(
                 (int(kv["permille"]) / 1000.0, int(kv["ns"])))
         elif rest.startswith("churn "):
-            b["churn"] = {k: int(v) for k, v in kv.items()}
+            a["churn"] = {k: int(v) for k, v in kv.items()}
         elif rest.startswith("kernel="):
-            b["kernel"] = kv
+            a["kernel"] = kv
         elif rest.startswith("note="):
-            b["notes"].append(kv["note"])
+            a["notes"].append(kv["note"])
     if trace:
-        execs, b["unpaired"] = wqtrace.executions(trace)
+        execs, a["unpaired"] = wqtrace.executions(trace)
         for e in execs:
-            b["durations"].setdefault(e["fn"], []).append(e["us"])
-        b["lazy_purges"] = sum("purge_vmap_area_lazy:" in x for x in trace)
-        b["overlap"] = wqtrace.quantiles(wqtrace.overlapping(execs, samples)) \
-            or {"samples": 0}
+            a["durations"].setdefault(e["fn"], []).append(e["us"])
+        a["lazy_purges"] = sum("purge_vmap_area_lazy:" in x for x in trace)
+        a["purges_outside_drains"] = wqtrace.attribute_purges(execs, trace)
+        a["drain_areas"] = [[e["areas"], e["us"]] for e in execs
+                            if e["fn"] == "drain_vmap_area_work"]
+        a["lock_waits_us"] = [w["us"] for w in wqtrace.lock_waits(trace)]
+        a["queue_cpu"] = dict(zip(("same", "other"),
+                                  wqtrace.queue_cpus(trace)))
+        if any(": sched_switch:" in x for x in trace):
+            waits, mig = wqtrace.thread_waits(trace, "vmalloc_test")
+            drains = [e for e in execs if e["fn"] == "drain_vmap_area_work"]
+            a["thread"] = {
+                "preempted_us": round(sum(b - a_ for _, a_, b in waits) / 1000),
+                "preempted_in_drains_us": round(
+                    wqtrace.overlap_ns(drains, waits) / 1000),
+                "migrations": mig}
+        if samples:
+            a["overlap"] = wqtrace.quantiles(
+                wqtrace.overlapping(execs, samples)) or {"samples": 0}
+            a["floor"] = wqtrace.quantiles(
+                wqtrace.overlapping(execs, samples, True)) or {"samples": 0}
+    return a
+
+
+def parse_boot(path):
+    """The bench figures of one boot's ktap.log: the primary latency
+    segment ("lat", at the workqueue's default threshold) and the
+    throughput segment ("perf") at the top level, as older reports had
+    them; the other segments (lat1ms, curve-<pages>, kvfree) under
+    "segments"."""
+    result, lines = ktap.test_output(path, "selftests: bench: vmalloc_bench.sh")
+    segs = split_segments(lines)
+    prim = [x for n, _, ls in segs if n in ("lat", "perf") for x in ls]
+    b = analyse(prim)
+    b["result"] = result
+    b["segments"] = {}
+    for name, attrs, ls in segs:
+        if name in ("lat", "perf"):
+            if name == "lat" and "thresh_us" in attrs:
+                b["thresh_us"] = int(attrs["thresh_us"])
+            continue
+        key = "%s-%s" % (name, attrs["pages"]) if "pages" in attrs else name
+        b["segments"][key] = analyse(ls)
+        b["segments"][key]["attrs"] = attrs
     return b
 
 
@@ -148,16 +199,52 @@ def spread(v, f=num):
     return "%s [%s..%s]" % (f(statistics.median(v)), f(min(v)), f(max(v)))
 
 
+def lat_fields(segs):
+    """Latency figures over the analyses of one segment of several boots
+    (lists of per-boot values; durations pooled)."""
+    pall = [a["probe"]["all"] for a in segs if "all" in a["probe"]]
+    ov = [a["overlap"] for a in segs if a["overlap"].get("samples")]
+    fl = [a["floor"] for a in segs if a.get("floor", {}).get("samples")]
+    d = {}
+    for fn in ("drain_vmap_area_work", "purge_vmap_node"):
+        d[fn] = stats([x for a in segs for x in a["durations"].get(fn, [])])
+    return {
+        "probe_max_ns": [p["max_ns"] for p in pall],
+        "probe_p99_ns": [p["p99_ns"] for p in pall],
+        "probe_p50_ns": [p["p50_ns"] for p in pall],
+        "probe_samples": [p["samples"] for p in pall],
+        "probe_missed": [p["missed"] for p in pall],
+        "overlap_samples": [a["overlap"].get("samples", 0) for a in segs],
+        "overlap_max_ns": [o["max_ns"] for o in ov],
+        "overlap_p99_ns": [o["p99_ns"] for o in ov],
+        "overlap_p50_ns": [o["p50_ns"] for o in ov],
+        "floor_max_ns": [o["max_ns"] for o in fl],
+        "floor_p99_ns": [o["p99_ns"] for o in fl],
+        "durations_us": d,
+        "lazy_purges": [a["lazy_purges"] for a in segs],
+        "lock_waits": [len(a["lock_waits_us"]) for a in segs],
+        "lock_wait_total_us": [sum(a["lock_waits_us"]) for a in segs],
+    }
+
+
+def drain_fields(segs):
+    """Drains of one segment over boots: per boot the number of drains;
+    pooled over boots the areas per drain, duration and time per area."""
+    pooled = [x for a in segs for x in a["drain_areas"]]
+    with_areas = [x for x in pooled if x[0] > 0]
+    return {
+        "drains": [len(a["drain_areas"]) for a in segs],
+        "areas": stats([x[0] for x in pooled]),
+        "us": stats([x[1] for x in pooled]),
+        "ns_per_area": stats([1000.0 * x[1] / x[0] for x in with_areas]),
+        "points": pooled,
+    }
+
+
 def summarize(boots):
     s = {}
     for k in KERNELS:
         bs = [b for b in boots if b["kernel_kind"] == k and complete(b)]
-        pall = [b["probe"]["all"] for b in bs]
-        ov = [b["overlap"] for b in bs if b["overlap"].get("samples")]
-        d = {}
-        for fn in ("drain_vmap_area_work", "purge_vmap_node"):
-            v = [x for b in bs for x in b["durations"].get(fn, [])]
-            d[fn] = stats(v)
         perf, by_pass, by_boot = {}, {}, {}
         for b in bs:
             for t, runs in b["perf"].items():
@@ -166,23 +253,30 @@ def summarize(boots):
                 for run, v in runs.items():
                     perf.setdefault(t, []).append(v)
                     by_pass.setdefault(t, {}).setdefault(run, []).append(v)
-        s[k] = {
-            "boots": len(bs),
-            "probe_max_ns": [p["max_ns"] for p in pall],
-            "probe_p99_ns": [p["p99_ns"] for p in pall],
-            "probe_p50_ns": [p["p50_ns"] for p in pall],
-            "probe_samples": [p["samples"] for p in pall],
-            "overlap_samples": [b["overlap"].get("samples", 0) for b in bs],
-            "overlap_max_ns": [o["max_ns"] for o in ov],
-            "overlap_p99_ns": [o["p99_ns"] for o in ov],
-            "overlap_p50_ns": [o["p50_ns"] for o in ov],
-            "probe_missed": [p["missed"] for p in pall],
-            "durations_us": d,
-            "perf_usec": perf,
-            "perf_usec_by_pass": by_pass,
-            "perf_usec_by_boot": by_boot,
-            "lazy_purges": [b["lazy_purges"] for b in bs],
-        }
+        s[k] = dict(lat_fields(bs), boots=len(bs), perf_usec=perf,
+                    perf_usec_by_pass=by_pass, perf_usec_by_boot=by_boot,
+                    thresh_us=sorted({b.get("thresh_us") for b in bs
+                                      if b.get("thresh_us")}))
+        s[k]["drains"] = drain_fields(bs)
+        segs = {}
+        for b in bs:
+            for name, a in b["segments"].items():
+                segs.setdefault(name, []).append(a)
+        s[k]["segments"] = {}
+        for name, v in segs.items():
+            x = dict(lat_fields(v), drains=drain_fields(v))
+            if name == "kvfree":
+                th = [a["thread"] for a in v if a["thread"]]
+                x["kvfree_usec"] = [statistics.mean(r.values()) for a in v
+                                    for t, r in a["perf"].items()
+                                    if t.startswith("kvfree_rcu_2_arg")]
+                x["preempted_in_drains_us"] = [t["preempted_in_drains_us"]
+                                               for t in th]
+                x["preempted_us"] = [t["preempted_us"] for t in th]
+                x["migrations"] = [t["migrations"] for t in th]
+            x["queue_same"] = sum((a["queue_cpu"] or {}).get("same", 0) for a in v)
+            x["queue_other"] = sum((a["queue_cpu"] or {}).get("other", 0) for a in v)
+            s[k]["segments"][name] = x
     return s
 
 
@@ -230,9 +324,114 @@ def targets(s):
     return t
 
 
+def lat_rows(cols):
+    """Rows of the latency table, one column per latency-field dict."""
+    us = fmt_us
+    rows = [
+        ("probe queue->start latency max, us", "probe_max_ns", us),
+        ("probe latency p99, us", "probe_p99_ns", us),
+        ("probe latency p50, us", "probe_p50_ns", us),
+        ("probe ticks missed (item still waiting)", "probe_missed", num),
+        ("samples that waited while a drain/helper ran on their CPU",
+         "overlap_samples", num),
+        ("... their latency max, us", "overlap_max_ns", us),
+        ("... their latency p99, us", "overlap_p99_ns", us),
+        ("... their latency p50, us", "overlap_p50_ns", us),
+        ("same boot, samples with no drain/helper on their CPU: max, us "
+         "(the floor)", "floor_max_ns", us),
+        ("... their p99, us", "floor_p99_ns", us),
+        ("lazy purges (trace events)", "lazy_purges", num),
+        ("waits for vmap_purge_lock (lock:contention_*)", "lock_waits", num),
+        ("... their total, us", "lock_wait_total_us", num),
+    ]
+    out = ["| %s | %s |" % (name, " | ".join(spread(c[key], f) for c in cols))
+           for name, key, f in rows]
+    for fn in ("drain_vmap_area_work", "purge_vmap_node"):
+        cells = []
+        for c in cols:
+            d = c["durations_us"][fn]
+            cells.append("%d / %.0f / %d (n=%d)" % (d["min"], d["median"],
+                                                     d["max"], d["n"])
+                         if d else "none")
+        out.append("| %s duration min / median / max, us | %s |"
+                   % (fn, " | ".join(cells)))
+    return out
+
+
+def curve_rows(s):
+    """The backlog curve: one row per area size (curve-<pages>)."""
+    names = sorted({n for k in KERNELS for n in s[k]["segments"]
+                    if n.startswith("curve-")}, key=lambda n: int(n[6:]))
+    if not names:
+        return []
+    out = ["", "Backlog curve: vfree_churn frees areas of PAGES pages on "
+           "CPU 0 with the probe loaded; each drain purges about "
+           "lazy_max_pages / (PAGES + 1) areas. Drains pooled over boots: "
+           "median [min..max]; probe maxima: median [min..max] over boots.",
+           "", "| pages | areas per drain, base / series | drain duration, "
+           "us, base / series | ns per area, base / series | drains per "
+           "boot, base / series | probe max during drains, us, base / "
+           "series | floor max, us, base / series |",
+           "|---|---|---|---|---|---|---|"]
+    for n in names:
+        c = [s[k]["segments"].get(n) for k in KERNELS]
+        if not all(c):
+            continue
+
+        def pair(key, f=num, d=c):
+            return " / ".join(
+                "%s [%s..%s]" % (f(x[key]["median"]), f(x[key]["min"]),
+                                 f(x[key]["max"])) if x[key] else "n/a"
+                for x in (d[0]["drains"], d[1]["drains"]))
+        out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+            n[6:], pair("areas"), pair("us"), pair("ns_per_area"),
+            " / ".join(spread(x["drains"]["drains"]) for x in c),
+            " / ".join(spread(x["overlap_max_ns"], fmt_us) for x in c),
+            " / ".join(spread(x["floor_max_ns"], fmt_us) for x in c)))
+    return out
+
+
+def kvfree_rows(s):
+    c = [s[k]["segments"].get("kvfree") for k in KERNELS]
+    if not all(c):
+        return []
+    n0 = lambda v: "%.0f" % v
+
+    def drains(x, key):
+        d = x["drains"][key]
+        return "%s [%s..%s]" % (num(d["median"]), num(d["min"]), num(d["max"])) \
+            if d else "n/a"
+    rows = [
+        ("kvfree_rcu_2_arg_vmalloc_test avg, usec (traced run)",
+         [spread(x["kvfree_usec"], n0) for x in c]),
+        ("drains per run", [spread(x["drains"]["drains"]) for x in c]),
+        ("areas per drain (pooled)", [drains(x, "areas") for x in c]),
+        ("drain duration, us (pooled)", [drains(x, "us") for x in c]),
+        ("drains started on the queueing CPU / on another CPU",
+         ["%d / %d" % (x["queue_same"], x["queue_other"]) for x in c]),
+        ("test thread runnable but preempted, us", [spread(x["preempted_us"]) for x in c]),
+        ("... of it while a drain ran on its CPU, us",
+         [spread(x["preempted_in_drains_us"]) for x in c]),
+        ("test thread migrations", [spread(x["migrations"]) for x in c]),
+        ("waits for vmap_purge_lock", [spread(x["lock_waits"]) for x in c]),
+        ("... their total, us", [spread(x["lock_wait_total_us"]) for x in c]),
+    ]
+    return ["", "kvfree_rcu_2_arg_vmalloc_test alone, traced (one thread, "
+            "median [min..max] over boots):", "",
+            "| measurement | base | series |", "|---|---|---|"] + \
+        ["| %s | %s | %s |" % (name, v[0], v[1]) for name, v in rows]
+
+
 def markdown(meta, s, tg, boots):
     b, r = s["base"], s["series"]
-    us = fmt_us
+    cols, heads = [b, r], ["base", "series"]
+    th = (b["thresh_us"] or ["?"])[0]
+    if th != "?":
+        heads = ["base, %g ms" % (th / 1000.0), "series, %g ms" % (th / 1000.0)]
+    l1 = [s[k]["segments"].get("lat1ms") for k in KERNELS]
+    if all(l1):
+        cols += l1
+        heads += ["base, 1 ms", "series, 1 ms"]
     lines = [
         "Benchmark: %s, %s build, base vs top of the series, same run, %s "
         "boots each (%s), kernel command line: %s" % (
@@ -244,36 +443,14 @@ def markdown(meta, s, tg, boots):
                                    meta.get("mem", "?")),
             meta.get("cmdline", "?")),
         "",
-        "| measurement (median [min..max] over boots) | base | series |",
-        "|---|---|---|",
-        "| probe queue->start latency max, us | %s | %s |"
-        % (spread(b["probe_max_ns"], us), spread(r["probe_max_ns"], us)),
-        "| probe latency p99, us | %s | %s |"
-        % (spread(b["probe_p99_ns"], us), spread(r["probe_p99_ns"], us)),
-        "| probe latency p50, us | %s | %s |"
-        % (spread(b["probe_p50_ns"], us), spread(r["probe_p50_ns"], us)),
-        "| probe ticks missed (item still waiting) | %s | %s |"
-        % (spread(b["probe_missed"]), spread(r["probe_missed"])),
-        "| samples that waited while a drain/helper ran on their CPU | %s "
-        "| %s |" % (spread(b["overlap_samples"]), spread(r["overlap_samples"])),
-        "| ... their latency max, us | %s | %s |"
-        % (spread(b["overlap_max_ns"], us), spread(r["overlap_max_ns"], us)),
-        "| ... their latency p99, us | %s | %s |"
-        % (spread(b["overlap_p99_ns"], us), spread(r["overlap_p99_ns"], us)),
-        "| ... their latency p50, us | %s | %s |"
-        % (spread(b["overlap_p50_ns"], us), spread(r["overlap_p50_ns"], us)),
-    ]
-    for fn in ("drain_vmap_area_work", "purge_vmap_node"):
-        cells = []
-        for k in (b, r):
-            d = k["durations_us"][fn]
-            cells.append("%d / %.0f / %d (n=%d)" % (d["min"], d["median"],
-                                                     d["max"], d["n"])
-                         if d else "none")
-        lines.append("| %s duration min / median / max, us | %s | %s |"
-                     % (fn, cells[0], cells[1]))
-    lines.append("| lazy purges (trace events) | %s | %s |"
-                 % (spread(b["lazy_purges"]), spread(r["lazy_purges"])))
+        "Latency under the churn (columns: kernel, workqueue CPU-intensive "
+        "threshold; median [min..max] over boots):" if len(cols) > 2 else
+        "Latency under the churn (median [min..max] over boots):",
+        "",
+        "| measurement | %s |" % " | ".join(heads),
+        "|---|%s" % ("---|" * len(cols)),
+    ] + lat_rows(cols)
+    lines += curve_rows(s) + kvfree_rows(s)
     lines += ["", "| test_vmalloc test (1 thread) | base usec | series usec "
               "| series/base | 95% interval (bootstrap over boots) | verdict "
               "| base max/min (its own noise) "
@@ -344,9 +521,7 @@ def plot(out, boots):
              .replace(" title '", " notitle '") for p in plots]
     tails = [re.sub(r" notitle '[^']*'", " notitle", p) for p in tails]
     script = "\n".join([
-        "set terminal pngcairo size 1200,520" if "pngcairo" in subprocess.run(
-            ["gnuplot", "-e", "set terminal"], capture_output=True,
-            text=True).stderr else "set terminal png size 1200,520",
+        gnuplot_terminal("1200,520"),
         "set output '%s'" % os.path.join(out, "latency-cdf.png"),
         "set multiplot layout 1,2 title 'system\\_wq work item queue->start "
         "latency during vmalloc churn (all CPUs, one line per boot; "
@@ -362,6 +537,71 @@ def plot(out, boots):
         "set yrange [0.0005:1]",
         "set ylabel 'fraction of samples > x (tail)'",
         "plot " + ", ".join(tails),
+        "unset multiplot",
+    ])
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def gnuplot_terminal(size):
+    term = "pngcairo" if "pngcairo" in subprocess.run(
+        ["gnuplot", "-e", "set terminal"], capture_output=True,
+        text=True).stderr else "png"
+    return "set terminal %s size %s" % (term, size)
+
+
+def plot_curve(out, boots):
+    """backlog-curve.png: left, every drain's duration against the areas it
+    purged (all curve segments, all boots); right, per boot and area size
+    the worst probe latency on a CPU while a drain ran there, against that
+    boot's median areas per drain."""
+    if not shutil.which("gnuplot"):
+        return
+    files = {}
+    for k in KERNELS:
+        pts, worst = [], []
+        for b in boots:
+            if b["kernel_kind"] != k or not complete(b):
+                continue
+            for n, a in b["segments"].items():
+                if not n.startswith("curve-") or not a["drain_areas"]:
+                    continue
+                pts += [x for x in a["drain_areas"] if x[0] > 0]
+                if a["overlap"].get("samples"):
+                    worst.append((statistics.median(
+                        x[0] for x in a["drain_areas"]),
+                        a["overlap"]["max_ns"] / 1000.0))
+        for name, rows in (("drains", pts), ("worst", worst)):
+            f = os.path.join(out, "curve-%s-%s.dat" % (k, name))
+            with open(f, "w") as fh:
+                for x, y in rows:
+                    fh.write("%f %f\n" % (x, y))
+            files[k, name] = f if rows else None
+    if not any(files.values()):
+        return
+    color = {"base": "#c0392b", "series": "#2471a3"}
+
+    def plots(name, ylabel_us):
+        p = ["'%s' using 1:($2/1000) with points pt 7 ps 0.5 lc rgb '%s' "
+             "title '%s'" % (files[k, name], color[k], k) if ylabel_us else
+             "'%s' using 1:2 with points pt 7 ps 0.8 lc rgb '%s' title '%s'"
+             % (files[k, name], color[k], k)
+             for k in KERNELS if files[k, name]]
+        if not p:
+            return ("unset logscale\nset label 1 'no data' at graph 0.45,0.5\n"
+                    "plot [0:1][0:1] -1 notitle\nunset label 1")
+        return "plot " + ", ".join(p)
+    script = "\n".join([
+        gnuplot_terminal("1200,520"),
+        "set output '%s'" % os.path.join(out, "backlog-curve.png"),
+        "set multiplot layout 1,2 title 'cost against the backlog: vfree\\_churn "
+        "areas of 1..256 pages (QEMU TCG guest time; base red, series blue)'",
+        "set logscale xy", "set grid", "set key top left",
+        "set xlabel 'areas purged by the drain'",
+        "set ylabel 'drain duration, ms'",
+        plots("drains", True),
+        "set xlabel 'median areas per drain (one point per boot and size)'",
+        "set ylabel 'worst probe latency during a drain on its CPU, ms'",
+        plots("worst", False).replace("using 1:2", "using 1:($2/1000)"),
         "unset multiplot",
     ])
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
@@ -385,6 +625,7 @@ def main():
     with open(os.path.join(out, "bench.md"), "w") as f:
         f.write(md)
     plot(out, boots)
+    plot_curve(out, boots)
     print(md, end="")
     ok = bool(boots) and all(complete(b) for b in boots)
     sys.exit(0 if ok else 1)

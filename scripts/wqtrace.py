@@ -42,12 +42,13 @@ def executions(lines):
     return execs, unpaired + len(starts)
 
 
-def overlapping(execs, samples):
+def overlapping(execs, samples, outside=False):
     """Latencies (ns) of the probe samples (cpu, queued_ns, latency_ns)
     that waited while an execution that started on the same CPU was
-    running: [queued, queued + latency] meets [start, end]. Both clocks
-    must be the same (the bench traces with trace_clock mono, the probe's
-    clock)."""
+    running: [queued, queued + latency] meets [start, end]; with outside,
+    those of all other samples instead (the same boot's floor without a
+    drain on the CPU). Both clocks must be the same (the bench traces with
+    trace_clock mono, the probe's clock)."""
     by_cpu = {}
     for e in sorted(execs, key=lambda e: e["start_ns"]):
         by_cpu.setdefault(e["cpu"], []).append(e)
@@ -61,11 +62,9 @@ def overlapping(execs, samples):
         index[cpu] = (starts, ends)
     out = []
     for cpu, q, lat in samples:
-        if cpu not in index:
-            continue
-        starts, ends = index[cpu]
+        starts, ends = index.get(cpu, ([], []))
         i = bisect.bisect_right(starts, q + lat)
-        if i and ends[i - 1] >= q:
+        if (bool(i) and ends[i - 1] >= q) != outside:
             out.append(lat)
     return out
 
@@ -79,3 +78,121 @@ def quantiles(values):
     n = len(v)
     return {"samples": n, "p50_ns": v[(n + 1) // 2 - 1],
             "p99_ns": v[(n * 99 + 99) // 100 - 1], "max_ns": v[-1]}
+
+
+# Any tracefs text line: "<comm>-<pid> [cpu] <flags> <sec>.<frac>: <event>: <rest>".
+LINE = re.compile(r"^\s*(.+?)-(\d+)\s+\[(\d+)\].*?\s(\d+)\.(\d+): (\w+): (.*)$")
+PURGED = re.compile(r"\bnum_purged=(\d+)")
+
+
+def events(lines, name):
+    """Every event NAME among the trace lines, as dicts comm, pid, cpu,
+    ns, rest (the text after "NAME: ")."""
+    out = []
+    for line in lines:
+        m = LINE.search(line)
+        if m and m.group(6) == name:
+            out.append({"comm": m.group(1), "pid": int(m.group(2)),
+                        "cpu": int(m.group(3)),
+                        "ns": ns(m.group(4), m.group(5)), "rest": m.group(7)})
+    return out
+
+
+def attribute_purges(execs, lines):
+    """Set e["areas"] of every drain execution to the areas its lazy purges
+    freed: the nr_purged of the purge_vmap_area_lazy events its task (same
+    CPU, inside [start, end]) emitted. Returns the purges outside any
+    drain (other callers of the purge, e.g. vm_unmap_aliases())."""
+    drains = [e for e in execs if e["fn"] == "drain_vmap_area_work"]
+    for e in drains:
+        e["areas"] = 0
+    outside = 0
+    for p in events(lines, "purge_vmap_area_lazy"):
+        m = PURGED.search(p["rest"])
+        n = int(m.group(1)) if m else 0
+        for e in drains:
+            if e["end_cpu"] == p["cpu"] and e["start_ns"] <= p["ns"] <= e["end_ns"]:
+                e["areas"] += n
+                break
+        else:
+            outside += 1
+    return outside
+
+
+def lock_waits(lines):
+    """Waits for the traced lock (the guest filters lock:contention_* on
+    vmap_purge_lock): contention_begin paired with the next
+    contention_end of the same task. A list of dicts comm, cpu, ns, us."""
+    waits, open_ = [], {}
+    for line in lines:
+        m = LINE.search(line)
+        if not m or m.group(6) not in ("contention_begin", "contention_end"):
+            continue
+        pid, t = int(m.group(2)), ns(m.group(4), m.group(5))
+        if m.group(6) == "contention_begin":
+            open_.setdefault(pid, (m.group(1), int(m.group(3)), t))
+        elif pid in open_:
+            comm, cpu, st = open_.pop(pid)
+            waits.append({"comm": comm, "cpu": cpu, "ns": st,
+                          "us": round((t - st) / 1000)})
+    return waits
+
+
+def queue_cpus(lines):
+    """(same, other): drain executions that started on the CPU that queued
+    them, and on another CPU (workqueue_queue_work paired with the next
+    execution start of the drain)."""
+    same = other = 0
+    queued = None
+    for line in lines:
+        m = EXEC.search(line)
+        if m and m.group(4) == "start" and m.group(6) == "drain_vmap_area_work":
+            if queued is not None:
+                if queued == int(m.group(1)):
+                    same += 1
+                else:
+                    other += 1
+            queued = None
+            continue
+        m = LINE.search(line)
+        if m and m.group(6) == "workqueue_queue_work" and \
+                "function=drain_vmap_area_work" in m.group(7):
+            queued = int(m.group(3))
+    return same, other
+
+
+SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=\d+ .*?prev_state=(\S+) ==> "
+                    r"next_comm=(.*?) next_pid=\d+")
+
+
+def thread_waits(lines, prefix):
+    """The intervals in which a task whose comm starts with PREFIX was
+    runnable but not running: from a switch-out in state R (preempted) to
+    its next switch-in. Returns (waits, migrations): waits as (cpu,
+    from_ns, to_ns) with the CPU it was preempted on; migrations counts
+    switch-ins on another CPU than the last switch-out."""
+    waits, out, migrations = [], {}, 0
+    for e in events(lines, "sched_switch"):
+        m = SWITCH.search(e["rest"])
+        if not m:
+            continue
+        prev, state, nxt = m.group(1), m.group(2), m.group(3)
+        if nxt.startswith(prefix) and nxt in out:
+            cpu, t, runnable = out.pop(nxt)
+            migrations += cpu != e["cpu"]
+            if runnable:
+                waits.append((cpu, t, e["ns"]))
+        if prev.startswith(prefix):
+            out[prev] = (e["cpu"], e["ns"], state.startswith("R"))
+    return waits, migrations
+
+
+def overlap_ns(execs, waits):
+    """Total time of WAITS (cpu, from_ns, to_ns) that falls inside an
+    execution that ran on the same CPU."""
+    total = 0
+    for cpu, a, b in waits:
+        for e in execs:
+            if e["cpu"] == cpu:
+                total += max(0, min(b, e["end_ns"]) - max(a, e["start_ns"]))
+    return total

@@ -218,10 +218,10 @@ bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
 		# waits on CPU 1 and one on CPU 0 between the drains.
 		echo "# bench-trace:      kworker/0:1-31      [000] .....    10.000000: workqueue_execute_start: work struct 00000000a1b2c3d4: function drain_vmap_area_work"
 		echo "# bench-trace:      kworker/0:1-31      [000] .....    10.020000: workqueue_execute_end: work struct 00000000a1b2c3d4: function drain_vmap_area_work"
-		echo "# bench-trace:      kworker/0:1-31      [000] .....    10.019000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 nr_purged=16"
+		echo "# bench-trace:      kworker/0:1-31      [000] .....    10.019000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=16"
 		echo "# bench-trace:      kworker/0:2-40      [000] .....    11.000000: workqueue_execute_start: work struct 00000000a1b2c3d4: function drain_vmap_area_work"
 		echo "# bench-trace:      kworker/0:2-40      [000] .....    11.030000: workqueue_execute_end: work struct 00000000a1b2c3d4: function drain_vmap_area_work"
-		echo "# bench-trace:      kworker/0:2-40      [000] .....    11.029000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 nr_purged=16"
+		echo "# bench-trace:      kworker/0:2-40      [000] .....    11.029000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=16"
 		echo "# bench-sample: 0 9999000000 999999"
 		echo "# bench-sample: 0 10005000000 500"
 		echo "# bench-sample: 0 11010000000 $max"
@@ -230,9 +230,44 @@ bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
 		for kv in "$@"; do
 			echo "# bench-perf: [   12.345678] Summary: ${kv%=*} passed: 1 failed: 0 xfailed: 0 repeat: 1 loops: 5000 avg: ${kv#*=} usec"
 		done
+		if [ -n "${BENCH_SEGMENTS:-}" ]; then bench_segments; fi
 		echo "ok 1 selftests: bench: vmalloc_bench.sh"
 	} >"$d/ktap.log"
 	echo ok >"$d/boot.status"
+}
+# The segments of the current guest script after the primary ones
+# (BENCH_SEGMENTS=1 bench_fixture ...):
+#  lat1ms   one drain on CPU 0, 10 ms; one sample waits 3 ms during it;
+#  curve-16 a drain queued on CPU 0 runs on CPU 1 for 10 ms and purges
+#           1000 areas (10000 ns per area);
+#  kvfree   the test thread is preempted on CPU 1 for 3 ms, 2 ms of it
+#           while a drain runs there, then resumes on CPU 0 (a migration);
+#           one 1 ms wait for vmap_purge_lock; the test takes 500 usec.
+bench_segments() {
+	local t='# bench-trace:      kworker/0:1-31      [000] .....'
+	local u='# bench-trace:      kworker/u4:1-50     [001] .....'
+	local w='work struct 00000000a1b2c3d4: function drain_vmap_area_work'
+	cat <<EOF
+# bench: segment name=lat1ms thresh_us=1000 loops=10 threads=2
+# bench: probe cpu=all samples=2 missed=1 dropped=0 p50_ns=1000 p99_ns=3000000 max_ns=3000000
+$t    20.000000: workqueue_execute_start: $w
+$t    20.010000: workqueue_execute_end: $w
+# bench-sample: 0 20005000000 3000000
+# bench-sample: 1 20005000000 1000
+# bench: segment name=curve thresh_us=10000 pages=16 loops=100
+# bench-trace:         insmod-60      [000] .....    30.000000: workqueue_queue_work: work struct=00000000a1b2c3d4 function=drain_vmap_area_work workqueue=vmap_drain req_cpu=8192 cpu=4294967295
+$u    30.001000: workqueue_execute_start: $w
+$u    30.009000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=1000
+$u    30.011000: workqueue_execute_end: $w
+# bench: segment name=kvfree thresh_us=10000 mask=512 loops=5000
+# bench-trace:   vmalloc_test/0-70      [001] .....    40.000000: sched_switch: prev_comm=vmalloc_test/0 prev_pid=70 prev_prio=120 prev_state=R+ ==> next_comm=kworker/u4:1 next_pid=50 next_prio=120
+$u    40.000500: workqueue_execute_start: $w
+# bench-trace:   kworker/u4:1-50        [001] .....    40.001000: contention_begin: 00000000deadbeef (flags=SPIN|MUTEX)
+# bench-trace:   kworker/u4:1-50        [001] .....    40.002000: contention_end: 00000000deadbeef (ret=0)
+$u    40.002500: workqueue_execute_end: $w
+# bench-trace:         <idle>-0         [000] .....    40.003000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=vmalloc_test/0 next_pid=70 next_prio=120
+# bench-perf: [   41.000000] Summary: kvfree_rcu_2_arg_vmalloc_test passed: 1 failed: 0 xfailed: 0 repeat: 1 loops: 5000 avg: 500 usec
+EOF
 }
 # A "make torture" directory: torture_boot DIR RESULT-OF-HOTPLUG LOG-LINE
 torture_boot() { # DIR HOTPLUG-RESULT LOG-ROW [RECLAIM-STALL-RESULT [POOL-DECAY-FAILURES]]

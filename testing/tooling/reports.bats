@@ -54,6 +54,30 @@ PY
 		grep -q 'Boots without complete data (left out): series-1' "$tmp/bench/bench.md"
 }
 
+@test "bench report segments: thresholds, backlog curve, kvfree" {
+	BENCH_SEGMENTS=1 bench_fixture "$tmp/bench" 1000000
+	python3 "$S/bench-report.py" "$tmp/bench" >/dev/null || return 1
+	local md=$tmp/bench/bench.md
+	grep -qF '| measurement | base | series | base, 1 ms | series, 1 ms |' "$md" &&
+		grep -qF '| ... their latency max, us | 20000 [20000..20000] | 1000 [1000..1000] | 3000 [3000..3000] | 3000 [3000..3000] |' "$md" &&
+		grep -qF '| same boot, samples with no drain/helper on their CPU: max, us (the floor) | 9000 [9000..9000] | 9000 [9000..9000] | 1 [1..1] | 1 [1..1] |' "$md" &&
+		grep -qF '| 16 | 1000 [1000..1000] / 1000 [1000..1000] | 10000 [10000..10000] / 10000 [10000..10000] | 10000 [10000..10000] / 10000 [10000..10000] | 1 [1..1] / 1 [1..1] |' "$md" &&
+		grep -qF '| kvfree_rcu_2_arg_vmalloc_test avg, usec (traced run) | 500 [500..500] | 500 [500..500] |' "$md" &&
+		grep -qF '| drains started on the queueing CPU / on another CPU | 0 / 0 | 0 / 0 |' "$md" &&
+		grep -qF '| test thread runnable but preempted, us | 3000 [3000..3000] | 3000 [3000..3000] |' "$md" &&
+		grep -qF '| ... of it while a drain ran on its CPU, us | 2000 [2000..2000] | 2000 [2000..2000] |' "$md" &&
+		grep -qF '| test thread migrations | 1 [1..1] | 1 [1..1] |' "$md" &&
+		grep -qF '| waits for vmap_purge_lock | 1 [1..1] | 1 [1..1] |' "$md" &&
+		grep -qF '| ... their total, us | 1000 [1000..1000] | 1000 [1000..1000] |' "$md" || return 1
+	python3 - "$tmp/bench/bench.json" <<'PY' || return 1
+import json, sys
+s = json.load(open(sys.argv[1]))["summary"]["series"]["segments"]
+assert s["curve-16"]["queue_other"] == 3 and s["curve-16"]["queue_same"] == 0, s["curve-16"]
+assert s["curve-16"]["drains"]["ns_per_area"]["median"] == 10000
+PY
+	{ ! command -v gnuplot >/dev/null || file "$tmp/bench/backlog-curve.png" | grep -q 'PNG image'; }
+}
+
 @test "torture report" {
 	local d=$tmp/torture
 	rm -rf "$d"
