@@ -11,7 +11,11 @@
 #                      (testing/bench/guest/isolated_cpu.sh), reported by
 #                      scripts/isolcpu-report.py: isolcpu.json, isolcpu.md
 #                      under $CACHE/bench-isolcpu/latest-<BASE>/.
-# BENCH_PARTS=throughput,isolcpu (default both) picks the parts. The
+#  CPU axis            (part "cpus", not in the default) one boot each at
+#                      BENCH_SMP vCPU counts (default "1 2 4") running
+#                      only the backlog curve: counts per vCPU count
+#                      (bench-report.py --cpus) in $CACHE/bench-cpus/.
+# BENCH_PARTS=throughput,isolcpu (the default) picks the parts. The
 # throughput part builds VARIANT=perf (configs/perf.config, no lockdep)
 # unless VARIANT is given; the isolated-CPU part uses VARIANT (lockdep).
 set -euo pipefail
@@ -35,5 +39,17 @@ if [[ ,$parts, == *,isolcpu,* ]]; then
 	out=$(AB_BOOTS=${BENCH_ISOL_BOOTS:-2} AB_BASE_STEP=0 CMDLINE="isolcpus=domain,$((SMP - 1))" \
 		"$TOP/scripts/ab-boots.sh" bench-isolcpu bench/isolated_cpu.sh)
 	python3 "$TOP/scripts/isolcpu-report.py" "$out" || rc=1
+fi
+if [[ ,$parts, == *,cpus,* ]]; then
+	dirs=()
+	for n in ${BENCH_SMP:-1 2 4}; do
+		[[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_SMP must list vCPU counts, not '$n'"
+		dirs+=("$(SMP=$n VARIANT=$bench_variant AB_BOOTS=1 AB_BASE_STEP=0 \
+			CMDLINE="$CMDLINE BENCH_ONLY=curve" \
+			"$TOP/scripts/ab-boots.sh" "bench-cpus/smp$n" bench/vmalloc_bench.sh)")
+	done
+	cpus_out=$CACHE/bench-cpus/$BASE-$(date +%Y%m%d-%H%M%S)
+	python3 "$TOP/scripts/bench-report.py" --cpus "$cpus_out" "${dirs[@]}" || rc=1
+	ln -sfn "$(basename "$cpus_out")" "$CACHE/bench-cpus/latest-$BASE"
 fi
 exit "$rc"

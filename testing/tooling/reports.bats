@@ -78,6 +78,15 @@ PY
 	{ ! command -v gnuplot >/dev/null || file "$tmp/bench/backlog-curve.png" | grep -q 'PNG image'; }
 }
 
+@test "bench report: CPU axis counts" {
+	BENCH_SEGMENTS=1 bench_fixture "$tmp/smp2" 1000000
+	echo smp=2 >>"$tmp/smp2/meta"
+	python3 "$S/bench-report.py" --cpus "$tmp/cpus" "$tmp/smp2" >/dev/null || return 1
+	grep -qF '| 2 | 16 | 1 / 1 | 1000 / 1000 | 0 / 0 | 0 / 0 | 1 / 1 |' "$tmp/cpus/cpus.md" || return 1
+	! python3 "$S/bench-report.py" --cpus "$tmp/cpus2" "$tmp/smp2/base-1" 2>"$tmp/err" &&
+		grep -q "^error: .*not a make bench directory" "$tmp/err"
+}
+
 @test "torture report" {
 	local d=$tmp/torture
 	rm -rf "$d"

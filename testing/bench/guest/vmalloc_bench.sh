@@ -25,7 +25,10 @@
 #   kvfree    test_vmalloc kvfree_rcu_2_arg_vmalloc_test alone, traced;
 #   perf      test_vmalloc performance mode, sequential, one thread,
 #             untraced and without the probe: the throughput figures.
-# Passes when every segment produced data; it judges nothing else.
+# BENCH_ONLY=name,... (a kernel command line word without a dot reaches
+# init's environment) runs only those segments (lat, lat1ms, curve,
+# kvfree, perf). Passes when every segment run produced data; it judges
+# nothing else.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
 set -eu
@@ -106,6 +109,9 @@ set_events() { # 0|1 EVENT...
 	for ev in "$@"; do echo "$v" >"$tracing/events/$ev/enable"; done
 }
 
+ONLY=${BENCH_ONLY:-lat,lat1ms,curve,kvfree,perf}
+want() { case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
+
 # begin NAME PROBE(0|1) [ATTR...]: clear the trace and the kernel log,
 # start tracing (and the probe) for one segment.
 begin() {
@@ -159,17 +165,22 @@ set_events 1 $events
 # Latency under the churn, at the default threshold, then at 1 ms.
 default_thresh=$(cat "$thresh")
 echo 10000 >"$thresh"
-begin lat 1 "loops=$LOOPS threads=$THREADS"
-churn
-finish
-echo 1000 >"$thresh"
-begin lat1ms 1 "loops=$LOOPS threads=$THREADS"
-churn
-finish
-echo 10000 >"$thresh"
+if want lat; then
+	begin lat 1 "loops=$LOOPS threads=$THREADS"
+	churn
+	finish
+fi
+if want lat1ms; then
+	echo 1000 >"$thresh"
+	begin lat1ms 1 "loops=$LOOPS threads=$THREADS"
+	churn
+	finish
+	echo 10000 >"$thresh"
+fi
 
 # The cost as a function of the areas per drain. busybox modprobe loads
 # the module itself, so vfree_churn's init (and its frees) run on CPU 0.
+want curve || CURVE_PAGES=
 for pages in $CURVE_PAGES; do
 	loops=$((CURVE_DRAINS * LAZY_PAGES / (pages + 1)))
 	begin curve 1 "pages=$pages loops=$loops"
@@ -179,19 +190,23 @@ for pages in $CURVE_PAGES; do
 done
 
 # kvfree_rcu_2_arg_vmalloc_test alone, with the test thread's switches.
-set_events 1 sched/sched_switch
-begin kvfree 0 "mask=$KVFREE_MASK loops=$PERF_LOOPS"
-modprobe test_vmalloc sequential_test_order=1 run_test_mask=$KVFREE_MASK \
-	test_loop_count="$PERF_LOOPS" test_repeat_count=1 nr_threads=1 2>/dev/null || true
-finish
+if want kvfree; then
+	set_events 1 sched/sched_switch
+	begin kvfree 0 "mask=$KVFREE_MASK loops=$PERF_LOOPS"
+	modprobe test_vmalloc sequential_test_order=1 run_test_mask=$KVFREE_MASK \
+		test_loop_count="$PERF_LOOPS" test_repeat_count=1 nr_threads=1 2>/dev/null || true
+	finish
+fi
 # shellcheck disable=SC2086
 set_events 0 sched/sched_switch $events
 
 # Throughput: untraced, no probe, the default threshold.
-begin perf 0 "mask=$PERF_MASK loops=$PERF_LOOPS"
-modprobe test_vmalloc sequential_test_order=1 run_test_mask="$PERF_MASK" \
-	test_loop_count="$PERF_LOOPS" test_repeat_count=1 nr_threads=1 2>/dev/null || true
-finish
+if want perf; then
+	begin perf 0 "mask=$PERF_MASK loops=$PERF_LOOPS"
+	modprobe test_vmalloc sequential_test_order=1 run_test_mask="$PERF_MASK" \
+		test_loop_count="$PERF_LOOPS" test_repeat_count=1 nr_threads=1 2>/dev/null || true
+	finish
+fi
 echo "$default_thresh" >"$thresh"
 
 if [ -n "$missing" ]; then
