@@ -9,9 +9,13 @@
 #            base, the base with only the test patches, and the step of the
 #            posting's last patch (or the top, if the run did not boot it)
 #   isolcpu  the isolated-CPU table of the latest "make bench"
+#   bench    the latency, backlog-curve, kvfree and throughput tables of
+#            the latest "make bench" (bench.md)
+#   cpus     the CPU-axis counts of the latest BENCH_PARTS=cpus run
 # BASE=7.2 or 6.12: stable/X.Y/cover-letter.txt, the results block.
 # A block whose input is missing (a fresh clone has no .cache) is kept as
-# it is. REPORT=, ISOLCPU=<dir> pick other runs than the latest ones.
+# it is. REPORT=, ISOLCPU=, BENCH=, CPUS=<dir> pick other runs than the
+# latest ones.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -83,6 +87,8 @@ fill() {
 
 if is_mainline "$BASE"; then
 	iso=$(readlink -f "${ISOLCPU:-$CACHE/bench-isolcpu/latest-$BASE}" || true)
+	bench=$(readlink -f "${BENCH:-$CACHE/bench/latest-$BASE}" || true)
+	cpus=$(readlink -f "${CPUS:-$CACHE/bench-cpus/latest-$BASE}" || true)
 	mapfile -t all < <(series_patches "$series")
 	for p in $(meta_postings); do
 		rm -f "$gen"/*
@@ -111,6 +117,12 @@ if is_mainline "$BASE"; then
 		fi
 		if [ -n "$iso" ] && [ -f "$iso/isolcpu.md" ]; then
 			cp "$iso/isolcpu.md" "$gen/isolcpu"
+		fi
+		if [ -n "$bench" ] && [ -f "$bench/bench.md" ]; then
+			cp "$bench/bench.md" "$gen/bench"
+		fi
+		if [ -n "$cpus" ] && [ -f "$cpus/cpus.md" ]; then
+			cp "$cpus/cpus.md" "$gen/cpus"
 		fi
 		fill "$TOP/$(meta_posting "$p" text)"
 	done
