@@ -4,8 +4,9 @@
 Reads DIR/meta and DIR/<kernel>-<n>/ktap.log, where the guest script
 testing/bench/guest/isolated_cpu.sh printed "# isol:" lines and the raw
 workqueue_execute_start/end trace lines of every drain_vmap_area_work and
-purge_vmap_node execution ("# isol-trace:"), which scripts/wqtrace.py
-pairs into executions, each attributed to the CPU it started on. Writes
+purge_vmap_node execution and of every function-call IPI handler on the
+isolated CPU ("# isol-trace:"), which scripts/wqtrace.py pairs into
+executions, each attributed to the CPU it started on, and handler times. Writes
 DIR/isolcpu.json and DIR/isolcpu.md and prints the Markdown. Exit status
 0 when every boot produced data, 1 otherwise.
 """
@@ -44,6 +45,8 @@ def parse_boot(path):
         if line.startswith("isol: vfree_churn: done"):
             b["runs_done"] += 1
     b["execs"], b["unpaired"] = wqtrace.executions(trace)
+    if b["cpu"] is not None and any("call_function" in x for x in trace):
+        b["ipi_handlers"], b["ipi_us"] = wqtrace.handler_us(trace, b["cpu"])
     return b
 
 
@@ -60,6 +63,10 @@ def boot_figures(b):
         f[fn] = {"isolated_execs": len(on), "isolated_us": sum(on),
                  "isolated_max_us": max(on) if on else 0,
                  "other_execs": len(off), "other_us": sum(off)}
+    if "ipi_us" in b:
+        f["ipi_handlers"], f["ipi_us"] = b["ipi_handlers"], b["ipi_us"]
+        f["stolen_us"] = (b["ipi_us"] + f["drain_vmap_area_work"]["isolated_us"]
+                          + f["purge_vmap_node"]["isolated_us"])
     for name, v in b["irq"].items():
         if "before" in v and "after" in v and b["cpu"] < len(v["after"]):
             f["irq_" + name] = v["after"][b["cpu"]] - v["before"][b["cpu"]]
@@ -106,6 +113,10 @@ def main():
         ("drain executions on housekeeping CPUs", "drain_vmap_area_work.other_execs"),
         ("purge helper executions on housekeeping CPUs", "purge_vmap_node.other_execs"),
         ("function-call IPIs received by the isolated CPU", "irq_CAL"),
+        ("... handlers traced there", "ipi_handlers"),
+        ("... their time there, us (sum)", "ipi_us"),
+        ("drain + helper + IPI handler time on the isolated CPU, us",
+         "stolen_us"),
     ]
     lines = [
         "Isolated CPU: %s, kernel command line: %s; %s boots each (%s, %s vCPUs, %s)."

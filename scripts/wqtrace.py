@@ -81,7 +81,7 @@ def quantiles(values):
 
 
 # Any tracefs text line: "<comm>-<pid> [cpu] <flags> <sec>.<frac>: <event>: <rest>".
-LINE = re.compile(r"^\s*(.+?)-(\d+)\s+\[(\d+)\].*?\s(\d+)\.(\d+): (\w+): (.*)$")
+LINE = re.compile(r"^(?:[a-z]+-trace: )?\s*(.+?)-(\d+)\s+\[(\d+)\].*?\s(\d+)\.(\d+): (\w+): (.*)$")
 PURGED = re.compile(r"\bnum_purged=(\d+)")
 
 
@@ -196,3 +196,23 @@ def overlap_ns(execs, waits):
             if e["cpu"] == cpu:
                 total += max(0, min(b, e["end_ns"]) - max(a, e["start_ns"]))
     return total
+
+
+def handler_us(lines, cpu, prefix="call_function"):
+    """(count, total us) of the interrupt handlers traced on CPU: each
+    <prefix>[_single]_entry paired with the next _exit of the same kind
+    on that CPU."""
+    count, total, open_ = 0, 0, {}
+    evs = []
+    for line in lines:
+        m = LINE.search(line)
+        if m and m.group(6).startswith(prefix) and int(m.group(3)) == cpu:
+            evs.append((ns(m.group(4), m.group(5)), m.group(6)))
+    for t, name in sorted(evs):
+        kind, _, edge = name.rpartition("_")
+        if edge == "entry":
+            open_[kind] = t
+        elif kind in open_:
+            count += 1
+            total += t - open_.pop(kind)
+    return count, round(total / 1000)

@@ -303,6 +303,13 @@ isol_boot() { # isol_boot DIR EXEC-CPU: one drain and one helper on EXEC-CPU
 		echo "# isol-trace:     kworker/$2:2-41    [00$2] .....   100.000200: workqueue_execute_start: work struct 0000000022: function purge_vmap_node"
 		echo "# isol-trace:     kworker/$2:2-41    [00$2] .....   100.000700: workqueue_execute_end: work struct 0000000022: function purge_vmap_node"
 		echo "# isol-trace:     kworker/$2:1-40    [00$2] .....   100.002100: workqueue_execute_end: work struct 0000000011: function drain_vmap_area_work"
+		# IPI handlers on the isolated CPU 1: 50 us and 20 us; one on CPU 0.
+		echo "# isol-trace:     <idle>-0     [001] d.h..   100.003000: call_function_entry: vector=251"
+		echo "# isol-trace:     <idle>-0     [001] d.h..   100.003050: call_function_exit: vector=251"
+		echo "# isol-trace:     <idle>-0     [001] d.h..   100.004000: call_function_single_entry: vector=251"
+		echo "# isol-trace:     <idle>-0     [001] d.h..   100.004020: call_function_single_exit: vector=251"
+		echo "# isol-trace:     <idle>-0     [000] d.h..   100.005000: call_function_entry: vector=251"
+		echo "# isol-trace:     <idle>-0     [000] d.h..   100.006000: call_function_exit: vector=251"
 		echo "# isol: irq after  CAL:    15    45   Function call interrupts"
 		echo "ok 1 selftests: bench: isolated_cpu.sh"
 	} >"$1/ktap.log"

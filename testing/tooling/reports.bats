@@ -195,7 +195,10 @@ PY
 	grep -qF '| drain executions on the isolated CPU | 1 [1..1] | 0 [0..0] |' "$tmp/i.out" &&
 		grep -qF '| ... their time there, us (sum) | 2000 [2000..2000] | 0 [0..0] |' "$tmp/i.out" &&
 		grep -qF '| purge helper executions on housekeeping CPUs | 0 [0..0] | 1 [1..1] |' "$tmp/i.out" &&
-		grep -qF '| function-call IPIs received by the isolated CPU | 25 [25..25] | 25 [25..25] |' "$tmp/i.out" || return 1
+		grep -qF '| function-call IPIs received by the isolated CPU | 25 [25..25] | 25 [25..25] |' "$tmp/i.out" &&
+		grep -qF '| ... handlers traced there | 2 [2..2] | 2 [2..2] |' "$tmp/i.out" &&
+		grep -qF '| ... their time there, us (sum) | 70 [70..70] | 70 [70..70] |' "$tmp/i.out" &&
+		grep -qF '| drain + helper + IPI handler time on the isolated CPU, us | 2570 [2570..2570] | 70 [70..70] |' "$tmp/i.out" || return 1
 	# A boot whose test failed is left out and fails the report.
 	sed -i 's/^ok 1 /not ok 1 /' "$d/series-1/ktap.log"
 	! python3 "$S/isolcpu-report.py" "$d" >"$tmp/i.out" &&

@@ -8,10 +8,12 @@
 # it, first with small areas (the drain alone), then with 64 MiB areas
 # while test_vmalloc frees 64 MiB areas on the housekeeping CPUs, so that
 # the backlog is large enough for purge helpers. Every execution of
-# drain_vmap_area_work and purge_vmap_node is traced with its CPU; the
-# raw trace lines and the per-CPU interrupt counts before and after are
-# printed for the host (scripts/bench-report.py), which computes the
-# count and the time on the isolated CPU.
+# drain_vmap_area_work and purge_vmap_node is traced with its CPU, and
+# every function-call IPI handler that runs on the isolated CPU (the TLB
+# flush of each purge reaches it that way); the raw trace lines and the
+# per-CPU interrupt counts before and after are printed for the host
+# (scripts/isolcpu-report.py), which computes the count and the time on
+# the isolated CPU.
 # Passes when the workload ran and at least one drain was traced; it
 # judges nothing else. Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
@@ -51,6 +53,15 @@ echo 16384 >"$T/buffer_size_kb"
 for e in workqueue_execute_start workqueue_execute_end; do
 	echo 1 >"$T/events/workqueue/$e/enable"
 done
+ipi_events=
+for e in call_function_entry call_function_exit call_function_single_entry call_function_single_exit; do
+	f=$T/events/irq_vectors/$e
+	[ -e "$f/enable" ] || continue
+	echo "CPU == $cpu" >"$f/filter" 2>/dev/null || echo "isol: note=no-cpu-filter"
+	echo 1 >"$f/enable"
+	ipi_events="$ipi_events $e"
+done
+echo "isol: ipi_events=${ipi_events# }"
 grep -E '^ *(CAL|TLB|LOC):' /proc/interrupts | sed 's/^/isol: irq before /'
 echo 1 >"$T/tracing_on"
 
@@ -69,10 +80,14 @@ sleep 2
 echo 0 >"$T/tracing_on"
 grep -E '^ *(CAL|TLB|LOC):' /proc/interrupts | sed 's/^/isol: irq after /'
 dmesg | grep 'vfree_churn: done' | sed 's/^[^]]*] /isol: /'
-grep -E 'workqueue_execute_(start|end):.*function (drain_vmap_area_work|purge_vmap_node)$' "$T/trace" |
+grep -E 'workqueue_execute_(start|end):.*function (drain_vmap_area_work|purge_vmap_node)$|: call_function(_single)?_(entry|exit):' "$T/trace" |
 	sed 's/^/isol-trace: /'
 for e in workqueue_execute_start workqueue_execute_end; do
 	echo 0 >"$T/events/workqueue/$e/enable"
+done
+for e in $ipi_events; do
+	echo 0 >"$T/events/irq_vectors/$e/enable"
+	echo 0 >"$T/events/irq_vectors/$e/filter"
 done
 
 n=$(grep -c 'workqueue_execute_start:.*drain_vmap_area_work' "$T/trace" || true)
