@@ -161,6 +161,11 @@ def parse_boot(path):
     segs = split_segments(lines)
     prim = [x for n, _, ls in segs if n in ("lat", "perf") for x in ls]
     b = analyse(prim)
+    if any(n == "perf" for n, _, _ in segs):
+        # The throughput figures come from the perf segment alone (the
+        # churn of the latency segments prints summaries too).
+        b["perf"] = analyse([x for n, _, ls in segs if n == "perf"
+                             for x in ls])["perf"]
     b["result"] = result
     b["segments"] = {}
     for name, attrs, ls in segs:
@@ -265,8 +270,21 @@ def summarize(boots):
             for name, a in b["segments"].items():
                 segs.setdefault(name, []).append(a)
         s[k]["segments"] = {}
+        lazy = [int(b["kernel"]["lazy_pages"]) for b in bs
+                if "lazy_pages" in b.get("kernel", {})]
         for name, v in segs.items():
             x = dict(lat_fields(v), drains=drain_fields(v))
+            if name.startswith("curve-") and lazy:
+                # A full drain purges a threshold's worth of areas; count
+                # those with less than half of it, per boot.
+                full = lazy[0] / (int(name[6:]) + 1)
+                x["small_drains"] = [sum(1 for d in a["drain_areas"]
+                                         if d[0] < full / 2) for a in v]
+                x["churn_ms"] = [a["churn"]["ms"] for a in v
+                                 if "ms" in a.get("churn", {})]
+                x["full_drain_us"] = stats([d[1] for a in v
+                                            for d in a["drain_areas"]
+                                            if d[0] >= full / 2])
             if name == "kvfree":
                 th = [a["thread"] for a in v if a["thread"]]
                 x["kvfree_usec"] = [statistics.mean(r.values()) for a in v
@@ -370,11 +388,15 @@ def curve_rows(s):
            "CPU 0 with the probe loaded; each drain purges about "
            "lazy_max_pages / (PAGES + 1) areas. Drains pooled over boots: "
            "median [min..max]; probe maxima: median [min..max] over boots.",
+           "A full drain purges a threshold's worth of areas; \"small\" "
+           "drains purge less than half of that.",
            "", "| pages | areas per drain, base / series | drain duration, "
-           "us, base / series | ns per area, base / series | drains per "
-           "boot, base / series | probe max during drains, us, base / "
-           "series | floor max, us, base / series |",
-           "|---|---|---|---|---|---|---|"]
+           "us, base / series | full drains only, us, base / series "
+           "| ns per area, base / series | drains per "
+           "boot, base / series | ... small ones | probe max during drains, us, base / "
+           "series | floor max, us, base / series | vfree_churn run time, "
+           "ms, base / series |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for n in names:
         c = [s[k]["segments"].get(n) for k in KERNELS]
         if not all(c):
@@ -385,11 +407,17 @@ def curve_rows(s):
                 "%s [%s..%s]" % (f(x[key]["median"]), f(x[key]["min"]),
                                  f(x[key]["max"])) if x[key] else "n/a"
                 for x in (d[0]["drains"], d[1]["drains"]))
-        out.append("| %s | %s | %s | %s | %s | %s | %s |" % (
-            n[6:], pair("areas"), pair("us"), pair("ns_per_area"),
+        full = " / ".join("%s [%s..%s]" % (num(x["full_drain_us"]["median"]),
+                                           num(x["full_drain_us"]["min"]),
+                                           num(x["full_drain_us"]["max"]))
+                          if x.get("full_drain_us") else "n/a" for x in c)
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            n[6:], pair("areas"), pair("us"), full, pair("ns_per_area"),
             " / ".join(spread(x["drains"]["drains"]) for x in c),
+            " / ".join(spread(x.get("small_drains", [])) for x in c),
             " / ".join(spread(x["overlap_max_ns"], fmt_us) for x in c),
-            " / ".join(spread(x["floor_max_ns"], fmt_us) for x in c)))
+            " / ".join(spread(x["floor_max_ns"], fmt_us) for x in c),
+            " / ".join(spread(x.get("churn_ms", [])) for x in c)))
     return out
 
 

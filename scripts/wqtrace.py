@@ -19,7 +19,8 @@ def executions(lines):
     """Pair every workqueue_execute_start of FUNCS with the next
     workqueue_execute_end of the same work item (a work item never runs
     concurrently with itself). Returns (execs, unpaired): each execution a
-    dict fn, cpu (the CPU it started on), end_cpu, start_ns, end_ns, us;
+    dict fn, cpu (the CPU it started on), end_cpu, start_ns, end_ns, pid
+    (of the worker), us;
     unpaired counts events without their start or end."""
     execs, starts, unpaired = [], {}, 0
     for line in lines:
@@ -28,14 +29,16 @@ def executions(lines):
             continue
         cpu, t, ev, work, fn = (int(m.group(1)), ns(m.group(2), m.group(3)),
                                 m.group(4), m.group(5), m.group(6))
+        lm = LINE.search(line)
+        pid = int(lm.group(2)) if lm else None
         if ev == "start":
             if work in starts:
                 unpaired += 1
-            starts[work] = (cpu, t, fn)
+            starts[work] = (cpu, t, fn, pid)
         elif work in starts:
-            scpu, st, sfn = starts.pop(work)
+            scpu, st, sfn, spid = starts.pop(work)
             execs.append({"fn": sfn, "cpu": scpu, "end_cpu": cpu,
-                          "start_ns": st, "end_ns": t,
+                          "start_ns": st, "end_ns": t, "pid": spid,
                           "us": round((t - st) / 1000)})
         else:
             unpaired += 1
@@ -100,8 +103,9 @@ def events(lines, name):
 
 def attribute_purges(execs, lines):
     """Set e["areas"] of every drain execution to the areas its lazy purges
-    freed: the nr_purged of the purge_vmap_area_lazy events its task (same
-    CPU, inside [start, end]) emitted. Returns the purges outside any
+    freed: the num_purged of the purge_vmap_area_lazy events its worker
+    (same pid, inside [start, end]; an unbound worker may change CPUs)
+    emitted. Returns the purges outside any
     drain (other callers of the purge, e.g. vm_unmap_aliases())."""
     drains = [e for e in execs if e["fn"] == "drain_vmap_area_work"]
     for e in drains:
@@ -111,7 +115,7 @@ def attribute_purges(execs, lines):
         m = PURGED.search(p["rest"])
         n = int(m.group(1)) if m else 0
         for e in drains:
-            if e["end_cpu"] == p["cpu"] and e["start_ns"] <= p["ns"] <= e["end_ns"]:
+            if e["pid"] == p["pid"] and e["start_ns"] <= p["ns"] <= e["end_ns"]:
                 e["areas"] += n
                 break
         else:

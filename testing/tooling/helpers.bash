@@ -239,7 +239,8 @@ bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
 # (BENCH_SEGMENTS=1 bench_fixture ...):
 #  lat1ms   one drain on CPU 0, 10 ms; one sample waits 3 ms during it;
 #  curve-16 a drain queued on CPU 0 runs on CPU 1 for 10 ms and purges
-#           1000 areas (10000 ns per area);
+#           1000 areas (10000 ns per area; a full drain: 16384 lazy pages
+#           / 17 is 964 areas); the run takes 1234 ms;
 #  kvfree   the test thread is preempted on CPU 1 for 3 ms, 2 ms of it
 #           while a drain runs there, then resumes on CPU 0 (a migration);
 #           one 1 ms wait for vmap_purge_lock; the test takes 500 usec.
@@ -248,6 +249,7 @@ bench_segments() {
 	local u='# bench-trace:      kworker/u4:1-50     [001] .....'
 	local w='work struct 00000000a1b2c3d4: function drain_vmap_area_work'
 	cat <<EOF
+# bench: kernel=7.3.4 cpus=2 default_thresh_us=1000 lazy_pages=16384
 # bench: segment name=lat1ms thresh_us=1000 loops=10 threads=2
 # bench: probe cpu=all samples=2 missed=1 dropped=0 p50_ns=1000 p99_ns=3000000 max_ns=3000000
 $t    20.000000: workqueue_execute_start: $w
@@ -255,6 +257,7 @@ $t    20.010000: workqueue_execute_end: $w
 # bench-sample: 0 20005000000 3000000
 # bench-sample: 1 20005000000 1000
 # bench: segment name=curve thresh_us=10000 pages=16 loops=100
+# bench: churn ms=1234
 # bench-trace:         insmod-60      [000] .....    30.000000: workqueue_queue_work: work struct=00000000a1b2c3d4 function=drain_vmap_area_work workqueue=vmap_drain req_cpu=8192 cpu=4294967295
 $u    30.001000: workqueue_execute_start: $w
 $u    30.009000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=1000

@@ -22,7 +22,8 @@
 #   curve     one per area size: vfree_churn on CPU 0 frees areas of
 #             PAGES pages, so that each drain purges about
 #             lazy_max_pages / (PAGES + 1) areas, with the probe loaded;
-#   kvfree    test_vmalloc kvfree_rcu_2_arg_vmalloc_test alone, traced;
+#   kvfree    test_vmalloc kvfree_rcu_2_arg_vmalloc_test alone, traced,
+#             with enough loops for several drains;
 #   perf      test_vmalloc performance mode, sequential, one thread,
 #             untraced and without the probe: the throughput figures.
 # BENCH_ONLY=name,... (a kernel command line word without a dot reaches
@@ -52,7 +53,7 @@ CURVE_DRAINS=${BENCH_CURVE_DRAINS:-16}
 tracing=/sys/kernel/tracing
 wq=$tracing/events/workqueue
 thresh=/sys/module/workqueue/parameters/cpu_intensive_thresh_us
-funcs='function == drain_vmap_area_work || function == purge_vmap_node'
+funcs='function.function == drain_vmap_area_work || function.function == purge_vmap_node'
 
 for m in test_vmalloc wq_lat_probe vfree_churn; do
 	if ! modprobe -D "$m" >/dev/null 2>&1; then
@@ -77,8 +78,9 @@ LAZY_PAGES=$((fls * 8192))
 echo "bench: kernel=$(uname -r) cpus=$NCPU default_thresh_us=$(cat "$thresh") lazy_pages=$LAZY_PAGES"
 
 # Trace setup: the workqueue events of the drain and its helpers, lazy
-# purges, and waits for vmap_purge_lock (its address from kallsyms; the
-# contention events filter on it).
+# purges, and waits for vmap_purge_lock (its address from kallsyms, which
+# lists data symbols with CONFIG_KALLSYMS_ALL; the contention events
+# filter on it).
 echo 0 >"$tracing/tracing_on"
 echo mono >"$tracing/trace_clock"  # CLOCK_MONOTONIC: the probe's clock
 echo 8192 >"$tracing/buffer_size_kb"
@@ -123,21 +125,22 @@ begin() {
 	dmesg -c >/dev/null
 	echo 1 >"$tracing/tracing_on"
 	if [ "$probe" = 1 ]; then modprobe wq_lat_probe; fi
-	start=$(date +%s)
+	start=$(cut -d' ' -f1 /proc/uptime)
 }
 
 # finish: stop tracing and print the segment's raw data.
 finish() {
-	end=$(date +%s)
+	end=$(cut -d' ' -f1 /proc/uptime)
 	if [ "$probe" = 1 ]; then
 		echo 1 >/sys/kernel/debug/wq_lat_probe/stop
 		cat /sys/kernel/debug/wq_lat_probe/samples >/tmp/samples
 		rmmod wq_lat_probe
 	fi
 	echo 0 >"$tracing/tracing_on"
-	echo "bench: churn seconds=$((end - start))"
+	echo "bench: churn ms=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%d", (b - a) * 1000 }')"
 	dmesg | sed -n 's/.*wq_lat_probe: \(cpu=.*\)/bench: probe \1/p; s/.*wq_lat_probe: cdf \(.*\)/bench: cdf \1/p'
-	grep -E ': (workqueue_(queue_work|execute_start|execute_end)|purge_vmap_area_lazy|contention_begin|contention_end|sched_switch):' \
+	# (The workqueue lines again by function, in case the filter failed.)
+	grep -E ': (workqueue_(queue_work|execute_start|execute_end):.*function[ =](drain_vmap_area_work|purge_vmap_node)( |$)|(purge_vmap_area_lazy|contention_begin|contention_end|sched_switch):)' \
 		"$tracing/trace" | sed 's/^/bench-trace: /' || true
 	if [ "$probe" = 1 ]; then sed 's/^/bench-sample: /' /tmp/samples; fi
 	if grep -q 'overrun: [1-9]' "$tracing"/per_cpu/cpu*/stats 2>/dev/null; then
@@ -192,9 +195,12 @@ done
 # kvfree_rcu_2_arg_vmalloc_test alone, with the test thread's switches.
 if want kvfree; then
 	set_events 1 sched/sched_switch
-	begin kvfree 0 "mask=$KVFREE_MASK loops=$PERF_LOOPS"
+	# Each loop frees one page and its guard page: CURVE_DRAINS / 2
+	# thresholds' worth, so that the run drains several times.
+	loops=$((CURVE_DRAINS * LAZY_PAGES / 4))
+	begin kvfree 0 "mask=$KVFREE_MASK loops=$loops"
 	modprobe test_vmalloc sequential_test_order=1 run_test_mask=$KVFREE_MASK \
-		test_loop_count="$PERF_LOOPS" test_repeat_count=1 nr_threads=1 2>/dev/null || true
+		test_loop_count="$loops" test_repeat_count=1 nr_threads=1 2>/dev/null || true
 	finish
 fi
 # shellcheck disable=SC2086
