@@ -126,6 +126,7 @@ def analyse(lines):
             a["notes"].append(kv["note"])
     if trace:
         execs, a["unpaired"] = wqtrace.executions(trace)
+        a["migrated"] = sum(e["cpu"] != e["end_cpu"] for e in execs)
         for e in execs:
             a["durations"].setdefault(e["fn"], []).append(e["us"])
         a["lazy_purges"] = sum("purge_vmap_area_lazy:" in x for x in trace)
@@ -168,6 +169,9 @@ def parse_boot(path):
                              for x in ls])["perf"]
     b["result"] = result
     b["segments"] = {}
+    # Lock waits were traced only if the guest found the lock's address.
+    b["lock_traced"] = not any(n.startswith(("no-vmap_purge_lock", "no-lock"))
+                               for n in b["notes"])
     for name, attrs, ls in segs:
         if name in ("lat", "perf"):
             if name == "lat" and "thresh_us" in attrs:
@@ -176,6 +180,7 @@ def parse_boot(path):
         key = "%s-%s" % (name, attrs["pages"]) if "pages" in attrs else name
         b["segments"][key] = analyse(ls)
         b["segments"][key]["attrs"] = attrs
+        b["segments"][key]["lock_traced"] = b["lock_traced"]
     return b
 
 
@@ -229,8 +234,10 @@ def lat_fields(segs):
         "floor_p99_ns": [o["p99_ns"] for o in fl],
         "durations_us": d,
         "lazy_purges": [a["lazy_purges"] for a in segs],
-        "lock_waits": [len(a["lock_waits_us"]) for a in segs],
-        "lock_wait_total_us": [sum(a["lock_waits_us"]) for a in segs],
+        "lock_waits": [len(a["lock_waits_us"]) for a in segs
+                       if a.get("lock_traced", True)],
+        "lock_wait_total_us": [sum(a["lock_waits_us"]) for a in segs
+                               if a.get("lock_traced", True)],
     }
 
 
@@ -325,8 +332,9 @@ def targets(s):
                             % (fmt_us(bmax), fmt_us(rmax), rmax / bmax,
                                fmt_us(max(r[key])), fmt_us(min(b[key])))})
     for test in sorted(set(b["perf_usec"]) & set(r["perf_usec"])):
-        ratio = (statistics.median(r["perf_usec"][test]) /
-                 statistics.median(b["perf_usec"][test]))
+        # The same estimand as the interval: medians of per-boot means.
+        ratio = (statistics.median(r["perf_usec_by_boot"][test]) /
+                 statistics.median(b["perf_usec_by_boot"][test]))
         bp = b["perf_usec_by_pass"].get(test, {})
         rp = r["perf_usec_by_pass"].get(test, {})
         by_pass = {run: round(statistics.median(rp[run]) /
@@ -340,7 +348,8 @@ def targets(s):
                   "ratio": round(ratio, 4),
                   "interval": [round(lo, 4), round(hi, 4)] if lo else None,
                   "ratio_by_pass": by_pass,
-                  "detail": "ratio of medians %.3f; %s" % (ratio, why)})
+                  "detail": "ratio of medians of per-boot means %.3f; %s"
+                            % (ratio, why)})
     return t
 
 
@@ -519,10 +528,24 @@ def markdown(meta, s, tg, boots):
     if bad:
         lines += ["", "Boots without complete data (left out): "
                   + ", ".join(bad)]
-    unpaired = sum(x["unpaired"] for x in boots)
+    unpaired = sum(x["unpaired"] + sum(a["unpaired"] for a in
+                                       x["segments"].values()) for x in boots)
     if unpaired:
         lines += ["", "Trace events without their start or end (left out): %d"
                   % unpaired]
+    migrated = sum(x.get("migrated", 0) + sum(a.get("migrated", 0) for a in
+                                              x["segments"].values())
+                   for x in boots)
+    if migrated:
+        lines += ["", "Drain/helper executions that ended on another CPU "
+                  "than they started on (counted on the start CPU): %d"
+                  % migrated]
+    notes = sorted({"%s: %s" % (x["dir"], n) for x in boots
+                    for n in x["notes"] + [m for a in x["segments"].values()
+                                           for m in a["notes"]]})
+    if notes:
+        lines += ["", "Notes from the guest (a measurement it could not "
+                  "make is shown as n/a): " + "; ".join(notes)]
     lines += ["", "Times are QEMU %s guest times, not hardware numbers; "
               "compare the two columns only." % meta.get("accel", "?").upper()]
     return "\n".join(lines) + "\n"
@@ -648,6 +671,10 @@ def cpus_report(out, dirs):
         meta = read_meta(d)
         boots = read_boots(d, parse_boot)
         for b in boots:
+            if b["result"] != "pass":
+                print("warning: %s/%s: no complete data, left out"
+                      % (d, b["dir"]), file=sys.stderr)
+                continue
             for n, a in sorted(b["segments"].items(),
                                key=lambda x: int(x[0][6:])
                                if x[0].startswith("curve-") else 0):

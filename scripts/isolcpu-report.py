@@ -45,8 +45,11 @@ def parse_boot(path):
         if line.startswith("isol: vfree_churn: done"):
             b["runs_done"] += 1
     b["execs"], b["unpaired"] = wqtrace.executions(trace)
+    b["ipis"] = []
     if b["cpu"] is not None and any("call_function" in x for x in trace):
-        b["ipi_handlers"], b["ipi_us"] = wqtrace.handler_us(trace, b["cpu"])
+        b["ipis"] = wqtrace.handlers(trace, b["cpu"])
+        b["ipi_handlers"] = len(b["ipis"])
+        b["ipi_us"] = round(sum(y - x for x, y in b["ipis"]) / 1000)
     return b
 
 
@@ -65,8 +68,12 @@ def boot_figures(b):
                  "other_execs": len(off), "other_us": sum(off)}
     if "ipi_us" in b:
         f["ipi_handlers"], f["ipi_us"] = b["ipi_handlers"], b["ipi_us"]
-        f["stolen_us"] = (b["ipi_us"] + f["drain_vmap_area_work"]["isolated_us"]
-                          + f["purge_vmap_node"]["isolated_us"])
+        # The union: a helper may run while the drain waits for it, and an
+        # IPI may arrive during either; none of it is counted twice.
+        on = [(e["start_ns"], e["end_ns"]) for e in b["execs"]
+              if e["cpu"] == b["cpu"]]
+        f["stolen_us"] = round(wqtrace.union_ns(on + b["ipis"]) / 1000)
+    f["migrated"] = sum(e["cpu"] != e["end_cpu"] for e in b["execs"])
     for name, v in b["irq"].items():
         if "before" in v and "after" in v and b["cpu"] < len(v["after"]):
             f["irq_" + name] = v["after"][b["cpu"]] - v["before"][b["cpu"]]
@@ -115,8 +122,10 @@ def main():
         ("function-call IPIs received by the isolated CPU", "irq_CAL"),
         ("... handlers traced there", "ipi_handlers"),
         ("... their time there, us (sum)", "ipi_us"),
-        ("drain + helper + IPI handler time on the isolated CPU, us",
-         "stolen_us"),
+        ("drain, helper or IPI handler running on the isolated CPU, us "
+         "(union)", "stolen_us"),
+        ("executions that ended on another CPU than they started on",
+         "migrated"),
     ]
     lines = [
         "Isolated CPU: %s, kernel command line: %s; %s boots each (%s, %s vCPUs, %s)."

@@ -144,50 +144,53 @@ def lock_waits(lines):
 
 def queue_cpus(lines):
     """(same, other): drain executions that started on the CPU that queued
-    them, and on another CPU (workqueue_queue_work paired with the next
-    execution start of the drain)."""
+    them, and on another CPU. Queue events are paired first in, first out
+    with execution starts: the pending bit is cleared when an execution
+    starts, so the next queueing can be traced before the start it is
+    paired with."""
     same = other = 0
-    queued = None
+    queued = []
     for line in lines:
         m = EXEC.search(line)
         if m and m.group(4) == "start" and m.group(6) == "drain_vmap_area_work":
-            if queued is not None:
-                if queued == int(m.group(1)):
+            if queued:
+                if queued.pop(0) == int(m.group(1)):
                     same += 1
                 else:
                     other += 1
-            queued = None
             continue
         m = LINE.search(line)
         if m and m.group(6) == "workqueue_queue_work" and \
                 "function=drain_vmap_area_work" in m.group(7):
-            queued = int(m.group(3))
+            queued.append(int(m.group(3)))
     return same, other
 
 
-SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=\d+ .*?prev_state=(\S+) ==> "
-                    r"next_comm=(.*?) next_pid=\d+")
+SWITCH = re.compile(r"prev_comm=(.*?) prev_pid=(\d+) .*?prev_state=(\S+) ==> "
+                    r"next_comm=(.*?) next_pid=(\d+)")
 
 
 def thread_waits(lines, prefix):
     """The intervals in which a task whose comm starts with PREFIX was
     runnable but not running: from a switch-out in state R (preempted) to
-    its next switch-in. Returns (waits, migrations): waits as (cpu,
-    from_ns, to_ns) with the CPU it was preempted on; migrations counts
-    switch-ins on another CPU than the last switch-out."""
+    its next switch-in. Tasks are told apart by pid (busybox loads
+    test_vmalloc twice: two threads of the same name). Returns (waits,
+    migrations): waits as (cpu, from_ns, to_ns) with the CPU it was
+    preempted on; migrations counts switch-ins on another CPU than the
+    last switch-out."""
     waits, out, migrations = [], {}, 0
     for e in events(lines, "sched_switch"):
         m = SWITCH.search(e["rest"])
         if not m:
             continue
-        prev, state, nxt = m.group(1), m.group(2), m.group(3)
-        if nxt.startswith(prefix) and nxt in out:
-            cpu, t, runnable = out.pop(nxt)
+        prev, ppid, state, nxt, npid = m.groups()
+        if nxt.startswith(prefix) and npid in out:
+            cpu, t, runnable = out.pop(npid)
             migrations += cpu != e["cpu"]
             if runnable:
                 waits.append((cpu, t, e["ns"]))
         if prev.startswith(prefix):
-            out[prev] = (e["cpu"], e["ns"], state.startswith("R"))
+            out[ppid] = (e["cpu"], e["ns"], state.startswith("R"))
     return waits, migrations
 
 
@@ -202,11 +205,11 @@ def overlap_ns(execs, waits):
     return total
 
 
-def handler_us(lines, cpu, prefix="call_function"):
-    """(count, total us) of the interrupt handlers traced on CPU: each
+def handlers(lines, cpu, prefix="call_function"):
+    """The interrupt handlers traced on CPU as (entry_ns, exit_ns): each
     <prefix>[_single]_entry paired with the next _exit of the same kind
     on that CPU."""
-    count, total, open_ = 0, 0, {}
+    out, open_ = [], {}
     evs = []
     for line in lines:
         m = LINE.search(line)
@@ -217,6 +220,18 @@ def handler_us(lines, cpu, prefix="call_function"):
         if edge == "entry":
             open_[kind] = t
         elif kind in open_:
-            count += 1
-            total += t - open_.pop(kind)
-    return count, round(total / 1000)
+            out.append((open_.pop(kind), t))
+    return out
+
+
+def union_ns(intervals):
+    """Total length of the union of (from_ns, to_ns) intervals."""
+    total, end = 0, None
+    for a, b in sorted(intervals):
+        if end is None or a > end:
+            total += b - a
+            end = b
+        elif b > end:
+            total += b - end
+            end = b
+    return total

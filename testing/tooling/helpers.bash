@@ -240,10 +240,15 @@ bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
 #  lat1ms   one drain on CPU 0, 10 ms; one sample waits 3 ms during it;
 #  curve-16 a drain queued on CPU 0 runs on CPU 1 for 10 ms and purges
 #           1000 areas (10000 ns per area; a full drain: 16384 lazy pages
-#           / 17 is 964 areas); the run takes 1234 ms;
+#           / 17 is 964 areas); while it runs, CPU 1 queues it again (the
+#           queueings pair with the starts in order) and another task purges 77 areas (not the drain's);
+#           the second drain runs 1 ms, purges nothing and ends on CPU 0;
+#           the run takes 1234 ms;
 #  kvfree   the test thread is preempted on CPU 1 for 3 ms, 2 ms of it
 #           while a drain runs there, then resumes on CPU 0 (a migration);
-#           one 1 ms wait for vmap_purge_lock; the test takes 500 usec.
+#           one 1 ms wait for vmap_purge_lock; the test takes 500 usec;
+#  perf     the throughput segment: vrealloc_test only (the summaries
+#           before the segments then do not count).
 bench_segments() {
 	local t='# bench-trace:      kworker/0:1-31      [000] .....'
 	local u='# bench-trace:      kworker/u4:1-50     [001] .....'
@@ -258,10 +263,14 @@ $t    20.010000: workqueue_execute_end: $w
 # bench-sample: 1 20005000000 1000
 # bench: segment name=curve thresh_us=10000 pages=16 loops=100
 # bench: churn ms=1234
-# bench-trace:         insmod-60      [000] .....    30.000000: workqueue_queue_work: work struct=00000000a1b2c3d4 function=drain_vmap_area_work workqueue=vmap_drain req_cpu=8192 cpu=4294967295
+# bench-trace:         insmod-60      [000] .....    30.000000: workqueue_queue_work: work struct=00000000a1b2c3d4 function=drain_vmap_area_work workqueue=vmap_drain req_cpu=8192 cpu=-1
 $u    30.001000: workqueue_execute_start: $w
+# bench-trace:         insmod-60      [001] .....    30.002000: workqueue_queue_work: work struct=00000000a1b2c3d4 function=drain_vmap_area_work workqueue=vmap_drain req_cpu=8192 cpu=-1
+# bench-trace:         insmod-60      [000] .....    30.005000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=77
 $u    30.009000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=1000
 $u    30.011000: workqueue_execute_end: $w
+$u    30.012000: workqueue_execute_start: $w
+# bench-trace:      kworker/u4:1-50     [000] .....    30.013000: workqueue_execute_end: $w
 # bench: segment name=kvfree thresh_us=10000 mask=512 loops=5000
 # bench-trace:   vmalloc_test/0-70      [001] .....    40.000000: sched_switch: prev_comm=vmalloc_test/0 prev_pid=70 prev_prio=120 prev_state=R+ ==> next_comm=kworker/u4:1 next_pid=50 next_prio=120
 $u    40.000500: workqueue_execute_start: $w
@@ -270,6 +279,8 @@ $u    40.000500: workqueue_execute_start: $w
 $u    40.002500: workqueue_execute_end: $w
 # bench-trace:         <idle>-0         [000] .....    40.003000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=vmalloc_test/0 next_pid=70 next_prio=120
 # bench-perf: [   41.000000] Summary: kvfree_rcu_2_arg_vmalloc_test passed: 1 failed: 0 xfailed: 0 repeat: 1 loops: 5000 avg: 500 usec
+# bench: segment name=perf thresh_us=10000 mask=4096 loops=5000
+# bench-perf: [   50.000000] Summary: vrealloc_test passed: 1 failed: 0 xfailed: 0 repeat: 1 loops: 5000 avg: 700 usec
 EOF
 }
 # A "make torture" directory: torture_boot DIR RESULT-OF-HOTPLUG LOG-LINE

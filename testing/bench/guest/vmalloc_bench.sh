@@ -103,7 +103,8 @@ esac
 events="workqueue/workqueue_queue_work workqueue/workqueue_execute_start
 	workqueue/workqueue_execute_end vmalloc/purge_vmap_area_lazy $lockev"
 echo 'prev_comm ~ "vmalloc_test*" || next_comm ~ "vmalloc_test*"' \
-	>"$tracing/events/sched/sched_switch/filter"
+	>"$tracing/events/sched/sched_switch/filter" 2>/dev/null ||
+	echo "bench: note=no-sched-filter"
 
 set_events() { # 0|1 EVENT...
 	v=$1
@@ -151,6 +152,8 @@ finish() {
 	lat) dmesg | grep -q 'wq_lat_probe: cpu=all samples=[1-9]' ||
 		missing="$missing latency-probe" ;;
 	perf) dmesg | grep -q 'Summary: ' || missing="$missing test_vmalloc-summary" ;;
+	curve) grep -q 'workqueue_execute_start: .*drain_vmap_area_work' "$tracing/trace" ||
+		missing="$missing curve-drains" ;;
 	esac
 }
 missing=''
