@@ -473,7 +473,8 @@ def markdown(meta, s, tg, boots):
         heads += ["base, 1 ms", "series, 1 ms"]
     lines = [
         "Benchmark: %s, %s build, base vs top of the series, same run, %s "
-        "boots each (%s), kernel command line: %s" % (
+        "boots each (%s), kernel command line: %s (the guest sets the "
+        "workqueue CPU-intensive threshold of each segment at run time)" % (
             meta.get("package", "?"), meta.get("variant", "?"),
             meta.get("boots", "?"),
             "%s, %s vCPU%s, %s" % (meta.get("accel", "?").upper(),

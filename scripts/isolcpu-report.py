@@ -128,8 +128,8 @@ def main():
          "migrated"),
     ]
     lines = [
-        "Isolated CPU: %s, kernel command line: %s; %s boots each (%s, %s vCPUs, %s)."
-        % (meta.get("package", "?"), meta.get("cmdline", "?"),
+        "Isolated CPU: %s, %s build, kernel command line: %s; %s boots each (%s, %s vCPUs, %s)."
+        % (meta.get("package", "?"), meta.get("variant", "?"), meta.get("cmdline", "?"),
            meta.get("boots", "?"), meta.get("accel", "?").upper(),
            meta.get("smp", "?"), meta.get("mem", "?")),
         "An application pinned to the isolated CPU frees vmalloc memory "
