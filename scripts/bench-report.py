@@ -139,8 +139,12 @@ def analyse(lines):
         if any(": sched_switch:" in x for x in trace):
             waits, mig = wqtrace.thread_waits(trace, "vmalloc_test")
             drains = [e for e in execs if e["fn"] == "drain_vmap_area_work"]
+            by = {}
+            for _, a_, b_, who in waits:
+                by[who] = by.get(who, 0) + b_ - a_
             a["thread"] = {
-                "preempted_us": round(sum(b - a_ for _, a_, b in waits) / 1000),
+                "preempted_by_us": {k: round(v / 1000) for k, v in by.items()},
+                "preempted_us": round(sum(b - a_ for _, a_, b, _ in waits) / 1000),
                 "preempted_in_drains_us": round(
                     wqtrace.overlap_ns(drains, waits) / 1000),
                 "migrations": mig}
@@ -301,6 +305,9 @@ def summarize(boots):
                                                for t in th]
                 x["preempted_us"] = [t["preempted_us"] for t in th]
                 x["migrations"] = [t["migrations"] for t in th]
+                whos = sorted({w for t in th for w in t["preempted_by_us"]})
+                x["preempted_by_us"] = {w: [t["preempted_by_us"].get(w, 0)
+                                            for t in th] for w in whos}
             x["queue_same"] = sum((a["queue_cpu"] or {}).get("same", 0) for a in v)
             x["queue_other"] = sum((a["queue_cpu"] or {}).get("other", 0) for a in v)
             s[k]["segments"][name] = x
@@ -451,6 +458,15 @@ def kvfree_rows(s):
         ("test thread runnable but preempted, us", [spread(x["preempted_us"]) for x in c]),
         ("... of it while a drain ran on its CPU, us",
          [spread(x["preempted_in_drains_us"]) for x in c]),
+    ]
+    whos = sorted(set(c[0]["preempted_by_us"]) | set(c[1]["preempted_by_us"]),
+                  key=lambda w: -max(statistics.median(x["preempted_by_us"][w])
+                                     if w in x["preempted_by_us"] else 0
+                                     for x in c))
+    rows += [("... of it with %s on its CPU, us" % w,
+              [spread(x["preempted_by_us"].get(w, [])) for x in c])
+             for w in whos[:5]]
+    rows += [
         ("test thread migrations", [spread(x["migrations"]) for x in c]),
         ("waits for vmap_purge_lock", [spread(x["lock_waits"]) for x in c]),
         ("... their total, us", [spread(x["lock_wait_total_us"]) for x in c]),

@@ -175,8 +175,10 @@ def thread_waits(lines, prefix):
     runnable but not running: from a switch-out in state R (preempted) to
     its next switch-in. Tasks are told apart by pid (busybox loads
     test_vmalloc twice: two threads of the same name). Returns (waits,
-    migrations): waits as (cpu, from_ns, to_ns) with the CPU it was
-    preempted on; migrations counts switch-ins on another CPU than the
+    migrations): waits as (cpu, from_ns, to_ns, by) with the CPU it was
+    preempted on and the comm of the task that took the CPU, digits
+    replaced by N ("kworker/N:N" is a per-CPU worker, "kworker/uN:N" an
+    unbound one); migrations counts switch-ins on another CPU than the
     last switch-out."""
     waits, out, migrations = [], {}, 0
     for e in events(lines, "sched_switch"):
@@ -185,12 +187,13 @@ def thread_waits(lines, prefix):
             continue
         prev, ppid, state, nxt, npid = m.groups()
         if nxt.startswith(prefix) and npid in out:
-            cpu, t, runnable = out.pop(npid)
+            cpu, t, runnable, by = out.pop(npid)
             migrations += cpu != e["cpu"]
             if runnable:
-                waits.append((cpu, t, e["ns"]))
+                waits.append((cpu, t, e["ns"], by))
         if prev.startswith(prefix):
-            out[ppid] = (e["cpu"], e["ns"], state.startswith("R"))
+            out[ppid] = (e["cpu"], e["ns"], state.startswith("R"),
+                         re.sub(r"\d+", "N", nxt))
     return waits, migrations
 
 
@@ -198,7 +201,7 @@ def overlap_ns(execs, waits):
     """Total time of WAITS (cpu, from_ns, to_ns) that falls inside an
     execution that ran on the same CPU."""
     total = 0
-    for cpu, a, b in waits:
+    for cpu, a, b, _ in waits:
         for e in execs:
             if e["cpu"] == cpu:
                 total += max(0, min(b, e["end_ns"]) - max(a, e["start_ns"]))

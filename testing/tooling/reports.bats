@@ -69,6 +69,7 @@ PY
 		grep -qF '| drains started on the queueing CPU / on another CPU | 0 / 0 | 0 / 0 |' "$md" &&
 		grep -qF '| test thread runnable but preempted, us | 3000 [3000..3000] | 3000 [3000..3000] |' "$md" &&
 		grep -qF '| ... of it while a drain ran on its CPU, us | 2000 [2000..2000] | 2000 [2000..2000] |' "$md" &&
+		grep -qF '| ... of it with kworker/uN:N on its CPU, us | 3000 [3000..3000] | 3000 [3000..3000] |' "$md" &&
 		grep -qF '| test thread migrations | 1 [1..1] | 1 [1..1] |' "$md" &&
 		grep -qF '| waits for vmap_purge_lock | 1 [1..1] | 1 [1..1] |' "$md" &&
 		grep -qF '| ... their total, us | 1000 [1000..1000] | 1000 [1000..1000] |' "$md" || return 1
