@@ -90,8 +90,8 @@ def analyse(lines):
     ran), waits for vmap_purge_lock, test_vmalloc summaries."""
     a = {"probe": {}, "overlap": {}, "cdf": {}, "durations": {},
          "perf": {}, "notes": [], "lazy_purges": None, "unpaired": 0,
-         "drain_areas": [], "lock_waits_us": [], "queue_cpu": None,
-         "thread": None}
+         "drain_areas": [], "drains_skipped": 0, "lock_waits_us": [],
+         "queue_cpu": None, "thread": None}
     trace, samples = [], []
     for line in lines:
         if line.startswith("bench-trace: "):
@@ -127,12 +127,17 @@ def analyse(lines):
     if trace:
         execs, a["unpaired"] = wqtrace.executions(trace)
         a["migrated"] = sum(e["cpu"] != e["end_cpu"] for e in execs)
-        for e in execs:
-            a["durations"].setdefault(e["fn"], []).append(e["us"])
         a["lazy_purges"] = sum("purge_vmap_area_lazy:" in x for x in trace)
         a["purges_outside_drains"] = wqtrace.attribute_purges(execs, trace)
+        # A drain that returned without purging is counted on its own, so
+        # that the drain counts and durations are those of real purges.
+        a["drains_skipped"] = sum(map(wqtrace.skipped, execs))
+        for e in execs:
+            if not wqtrace.skipped(e):
+                a["durations"].setdefault(e["fn"], []).append(e["us"])
         a["drain_areas"] = [[e["areas"], e["us"]] for e in execs
-                            if e["fn"] == "drain_vmap_area_work"]
+                            if e["fn"] == "drain_vmap_area_work"
+                            and not wqtrace.skipped(e)]
         a["lock_waits_us"] = [w["us"] for w in wqtrace.lock_waits(trace)]
         a["queue_cpu"] = dict(zip(("same", "other"),
                                   wqtrace.queue_cpus(trace)))
@@ -238,6 +243,7 @@ def lat_fields(segs):
         "floor_p99_ns": [o["p99_ns"] for o in fl],
         "durations_us": d,
         "lazy_purges": [a["lazy_purges"] for a in segs],
+        "drains_skipped": [a["drains_skipped"] for a in segs],
         "lock_waits": [len(a["lock_waits_us"]) for a in segs
                        if a.get("lock_traced", True)],
         "lock_wait_total_us": [sum(a["lock_waits_us"]) for a in segs
@@ -377,6 +383,8 @@ def lat_rows(cols):
          "(the floor)", "floor_max_ns", us),
         ("... their p99, us", "floor_p99_ns", us),
         ("lazy purges (trace events)", "lazy_purges", num),
+        ("drains that returned without purging (backlog under the "
+         "threshold)", "drains_skipped", num),
         ("waits for vmap_purge_lock (lock:contention_*)", "lock_waits", num),
         ("... their total, us", "lock_wait_total_us", num),
     ]
@@ -405,14 +413,17 @@ def curve_rows(s):
            "lazy_max_pages / (PAGES + 1) areas. Drains pooled over boots: "
            "median [min..max]; probe maxima: median [min..max] over boots.",
            "A full drain purges a threshold's worth of areas; \"small\" "
-           "drains purge less than half of that.",
+           "drains purge less than half of that. Drains that returned "
+           "without purging are counted apart and left out of the other "
+           "columns.",
            "", "| pages | areas per drain, base / series | drain duration, "
            "us, base / series | full drains only, us, base / series "
            "| ns per area, base / series | drains per "
-           "boot, base / series | ... small ones | probe max during drains, us, base / "
+           "boot, base / series | ... small ones | drains that returned "
+           "without purging | probe max during drains, us, base / "
            "series | floor max, us, base / series | vfree_churn run time, "
            "ms, base / series |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for n in names:
         c = [s[k]["segments"].get(n) for k in KERNELS]
         if not all(c):
@@ -427,10 +438,11 @@ def curve_rows(s):
                                            num(x["full_drain_us"]["min"]),
                                            num(x["full_drain_us"]["max"]))
                           if x.get("full_drain_us") else "n/a" for x in c)
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             n[6:], pair("areas"), pair("us"), full, pair("ns_per_area"),
             " / ".join(spread(x["drains"]["drains"]) for x in c),
             " / ".join(spread(x.get("small_drains", [])) for x in c),
+            " / ".join(spread(x["drains_skipped"]) for x in c),
             " / ".join(spread(x["overlap_max_ns"], fmt_us) for x in c),
             " / ".join(spread(x["floor_max_ns"], fmt_us) for x in c),
             " / ".join(spread(x.get("churn_ms", [])) for x in c)))
@@ -450,7 +462,9 @@ def kvfree_rows(s):
     rows = [
         ("kvfree_rcu_2_arg_vmalloc_test avg, usec (traced run)",
          [spread(x["kvfree_usec"], n0) for x in c]),
-        ("drains per run", [spread(x["drains"]["drains"]) for x in c]),
+        ("drains that purged, per run", [spread(x["drains"]["drains"]) for x in c]),
+        ("drains that returned without purging, per run",
+         [spread(x["drains_skipped"]) for x in c]),
         ("areas per drain (pooled)", [drains(x, "areas") for x in c]),
         ("drain duration, us (pooled)", [drains(x, "us") for x in c]),
         ("drains started on the queueing CPU / on another CPU",
@@ -702,6 +716,7 @@ def cpus_report(out, dirs):
                     "smp": int(meta.get("smp", 0)), "kernel": b["kernel_kind"],
                     "boot": b["boot"], "pages": int(n[6:]),
                     "drains": len(a["drain_areas"]),
+                    "skipped": a["drains_skipped"],
                     "areas_median": statistics.median(
                         [x[0] for x in a["drain_areas"]]) if a["drain_areas"] else 0,
                     "helpers": len(a["durations"].get("purge_vmap_node", [])),
@@ -711,9 +726,10 @@ def cpus_report(out, dirs):
     rows = ["CPU axis: the backlog curve at each vCPU count (counts per boot; "
             "times are left out on purpose: overcommitted TCG vCPUs make "
             "them meaningless). Cells: base / series.", "",
-            "| vCPUs | pages | drains | median areas per drain | purge "
+            "| vCPUs | pages | drains that purged | drains that returned "
+            "without purging | median areas per purging drain | purge "
             "helper executions | drains on the queueing CPU | drains on "
-            "another CPU |", "|---|---|---|---|---|---|---|"]
+            "another CPU |", "|---|---|---|---|---|---|---|---|"]
 
     def cell(smp, pages, key):
         v = []
@@ -723,8 +739,9 @@ def cpus_report(out, dirs):
             v.append(num(statistics.median(xs)) if xs else "n/a")
         return " / ".join(v)
     for smp, pages in keys:
-        rows.append("| %d | %d | %s | %s | %s | %s | %s |" % (
+        rows.append("| %d | %d | %s | %s | %s | %s | %s | %s |" % (
             smp, pages, cell(smp, pages, "drains"),
+            cell(smp, pages, "skipped"),
             cell(smp, pages, "areas_median"), cell(smp, pages, "helpers"),
             cell(smp, pages, "queue_same"), cell(smp, pages, "queue_other")))
     md = "\n".join(rows) + "\n"

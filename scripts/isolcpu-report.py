@@ -45,6 +45,9 @@ def parse_boot(path):
         if line.startswith("isol: vfree_churn: done"):
             b["runs_done"] += 1
     b["execs"], b["unpaired"] = wqtrace.executions(trace)
+    b["purges_traced"] = any(": purge_vmap_area_lazy:" in x for x in trace)
+    if b["purges_traced"]:
+        wqtrace.attribute_purges(b["execs"], trace)
     b["ipis"] = []
     if b["cpu"] is not None and any("call_function" in x for x in trace):
         b["ipis"] = wqtrace.handlers(trace, b["cpu"])
@@ -74,6 +77,8 @@ def boot_figures(b):
               if e["cpu"] == b["cpu"]]
         f["stolen_us"] = round(wqtrace.union_ns(on + b["ipis"]) / 1000)
     f["migrated"] = sum(e["cpu"] != e["end_cpu"] for e in b["execs"])
+    if b["purges_traced"]:
+        f["skipped"] = sum(map(wqtrace.skipped, b["execs"]))
     for name, v in b["irq"].items():
         if "before" in v and "after" in v and b["cpu"] < len(v["after"]):
             f["irq_" + name] = v["after"][b["cpu"]] - v["before"][b["cpu"]]
@@ -119,6 +124,8 @@ def main():
         ("... their time there, us (sum)", "purge_vmap_node.isolated_us"),
         ("drain executions on housekeeping CPUs", "drain_vmap_area_work.other_execs"),
         ("purge helper executions on housekeeping CPUs", "purge_vmap_node.other_execs"),
+        ("drain executions that returned without purging (any CPU)",
+         "skipped"),
         ("function-call IPIs received by the isolated CPU", "irq_CAL"),
         ("... handlers traced there", "ipi_handlers"),
         ("... their time there, us (sum)", "ipi_us"),

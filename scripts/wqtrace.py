@@ -105,11 +105,14 @@ def attribute_purges(execs, lines):
     """Set e["areas"] of every drain execution to the areas its lazy purges
     freed: the num_purged of the purge_vmap_area_lazy events its worker
     (same pid, inside [start, end]; an unbound worker may change CPUs)
-    emitted. Returns the purges outside any
-    drain (other callers of the purge, e.g. vm_unmap_aliases())."""
+    emitted, and e["purges"] to the number of those events: a drain
+    without one returned without purging (it found the backlog under the
+    threshold). Returns the purges outside any drain (other callers of the
+    purge, e.g. vm_unmap_aliases())."""
     drains = [e for e in execs if e["fn"] == "drain_vmap_area_work"]
     for e in drains:
         e["areas"] = 0
+        e["purges"] = 0
     outside = 0
     for p in events(lines, "purge_vmap_area_lazy"):
         m = PURGED.search(p["rest"])
@@ -117,6 +120,7 @@ def attribute_purges(execs, lines):
         for e in drains:
             if e["pid"] == p["pid"] and e["start_ns"] <= p["ns"] <= e["end_ns"]:
                 e["areas"] += n
+                e["purges"] += 1
                 break
         else:
             outside += 1
@@ -238,3 +242,9 @@ def union_ns(intervals):
             total += b - end
             end = b
     return total
+
+
+def skipped(e):
+    """A drain execution that returned without purging (attribute_purges()
+    must have run)."""
+    return e["fn"] == "drain_vmap_area_work" and e.get("purges") == 0

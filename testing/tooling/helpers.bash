@@ -237,15 +237,20 @@ bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
 }
 # The segments of the current guest script after the primary ones
 # (BENCH_SEGMENTS=1 bench_fixture ...):
-#  lat1ms   one drain on CPU 0, 10 ms; one sample waits 3 ms during it;
+#  lat1ms   one drain on CPU 0, 10 ms, purging 500 areas; one sample
+#           waits 3 ms during it;
 #  curve-16 a drain queued on CPU 0 runs on CPU 1 for 10 ms and purges
 #           1000 areas (10000 ns per area; a full drain: 16384 lazy pages
 #           / 17 is 964 areas); while it runs, CPU 1 queues it again (the
-#           queueings pair with the starts in order) and another task purges 77 areas (not the drain's);
-#           the second drain runs 1 ms, purges nothing and ends on CPU 0;
+#           queueings pair with the starts in order) and another task
+#           on the same CPU purges 77 areas (not the drain's: purges are
+#           attributed by pid); the second drain runs 1 ms, returns
+#           without purging (no purge event: counted apart from the
+#           drains) and ends on CPU 0;
 #           the run takes 1234 ms;
 #  kvfree   the test thread is preempted on CPU 1 for 3 ms, 2 ms of it
-#           while a drain runs there, then resumes on CPU 0 (a migration);
+#           while a drain runs there (one that returns without purging),
+#           then resumes on CPU 0 (a migration);
 #           one 1 ms wait for vmap_purge_lock; the test takes 500 usec;
 #  perf     the throughput segment: vrealloc_test only (the summaries
 #           before the segments then do not count).
@@ -258,6 +263,7 @@ bench_segments() {
 # bench: segment name=lat1ms thresh_us=1000 loops=10 threads=2
 # bench: probe cpu=all samples=2 missed=1 dropped=0 p50_ns=1000 p99_ns=3000000 max_ns=3000000
 $t    20.000000: workqueue_execute_start: $w
+$t    20.009000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=500
 $t    20.010000: workqueue_execute_end: $w
 # bench-sample: 0 20005000000 3000000
 # bench-sample: 1 20005000000 1000
@@ -266,7 +272,7 @@ $t    20.010000: workqueue_execute_end: $w
 # bench-trace:         insmod-60      [000] .....    30.000000: workqueue_queue_work: work struct=00000000a1b2c3d4 function=drain_vmap_area_work workqueue=vmap_drain req_cpu=8192 cpu=-1
 $u    30.001000: workqueue_execute_start: $w
 # bench-trace:         insmod-60      [001] .....    30.002000: workqueue_queue_work: work struct=00000000a1b2c3d4 function=drain_vmap_area_work workqueue=vmap_drain req_cpu=8192 cpu=-1
-# bench-trace:         insmod-60      [000] .....    30.005000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=77
+# bench-trace:         insmod-60      [001] .....    30.005000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=77
 $u    30.009000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=1000
 $u    30.011000: workqueue_execute_end: $w
 $u    30.012000: workqueue_execute_start: $w
@@ -305,7 +311,9 @@ torture_boot() { # DIR HOTPLUG-RESULT LOG-ROW [RECLAIM-STALL-RESULT [POOL-DECAY-
 }
 # The isolated-CPU report: executions are paired start/end per work item
 # and counted on the CPU they started on; IPI deltas per CPU.
-isol_boot() { # isol_boot DIR EXEC-CPU: one drain and one helper on EXEC-CPU
+# isol_boot DIR EXEC-CPU [SKIP]: one drain (purging) and one helper on
+# EXEC-CPU; with SKIP, a second drain on CPU 0 that returns without purging.
+isol_boot() {
 	mkdir -p "$1"
 	{
 		printf 'TAP version 13\n1..1\n# selftests: bench: isolated_cpu.sh\n'
@@ -316,7 +324,12 @@ isol_boot() { # isol_boot DIR EXEC-CPU: one drain and one helper on EXEC-CPU
 		echo "# isol-trace:     kworker/$2:1-40    [00$2] .....   100.000100: workqueue_execute_start: work struct 0000000011: function drain_vmap_area_work"
 		echo "# isol-trace:     kworker/$2:2-41    [00$2] .....   100.000200: workqueue_execute_start: work struct 0000000022: function purge_vmap_node"
 		echo "# isol-trace:     kworker/$2:2-41    [00$2] .....   100.000700: workqueue_execute_end: work struct 0000000022: function purge_vmap_node"
+		echo "# isol-trace:     kworker/$2:1-40    [00$2] .....   100.002000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000100000 num_purged=16"
 		echo "# isol-trace:     kworker/$2:1-40    [00$2] .....   100.002100: workqueue_execute_end: work struct 0000000011: function drain_vmap_area_work"
+		if [ -n "${3:-}" ]; then
+			echo "# isol-trace:     kworker/u4:1-50    [000] .....   100.002200: workqueue_execute_start: work struct 0000000011: function drain_vmap_area_work"
+			echo "# isol-trace:     kworker/u4:1-50    [000] .....   100.002210: workqueue_execute_end: work struct 0000000011: function drain_vmap_area_work"
+		fi
 		# IPI handlers on the isolated CPU 1: 50 us and 20 us; one on CPU 0.
 		echo "# isol-trace:     <idle>-0     [001] d.h..   100.003000: call_function_entry: vector=251"
 		echo "# isol-trace:     <idle>-0     [001] d.h..   100.003050: call_function_exit: vector=251"

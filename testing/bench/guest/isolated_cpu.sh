@@ -53,6 +53,9 @@ echo 16384 >"$T/buffer_size_kb"
 for e in workqueue_execute_start workqueue_execute_end; do
 	echo 1 >"$T/events/workqueue/$e/enable"
 done
+# A drain without a purge event returned without purging.
+lazy_event=$T/events/vmalloc/purge_vmap_area_lazy/enable
+[ -e "$lazy_event" ] && echo 1 >"$lazy_event"
 ipi_events=
 for e in call_function_entry call_function_exit call_function_single_entry call_function_single_exit; do
 	f=$T/events/irq_vectors/$e
@@ -80,11 +83,12 @@ sleep 2
 echo 0 >"$T/tracing_on"
 grep -E '^ *(CAL|TLB|LOC):' /proc/interrupts | sed 's/^/isol: irq after /'
 dmesg | grep 'vfree_churn: done' | sed 's/^[^]]*] /isol: /'
-grep -E 'workqueue_execute_(start|end):.*function (drain_vmap_area_work|purge_vmap_node)$|: call_function(_single)?_(entry|exit):' "$T/trace" |
+grep -E 'workqueue_execute_(start|end):.*function (drain_vmap_area_work|purge_vmap_node)$|: call_function(_single)?_(entry|exit):|: purge_vmap_area_lazy:' "$T/trace" |
 	sed 's/^/isol-trace: /'
 for e in workqueue_execute_start workqueue_execute_end; do
 	echo 0 >"$T/events/workqueue/$e/enable"
 done
+[ -e "$lazy_event" ] && echo 0 >"$lazy_event"
 for e in $ipi_events; do
 	echo 0 >"$T/events/irq_vectors/$e/enable"
 	echo 0 >"$T/events/irq_vectors/$e/filter"
