@@ -91,7 +91,7 @@ def analyse(lines):
     a = {"probe": {}, "overlap": {}, "cdf": {}, "durations": {},
          "perf": {}, "notes": [], "lazy_purges": None, "unpaired": 0,
          "drain_areas": [], "drains_skipped": 0, "lock_waits_us": [],
-         "queue_cpu": None, "thread": None}
+         "free_lock_waits_us": [], "queue_cpu": None, "thread": None}
     trace, samples = [], []
     for line in lines:
         if line.startswith("bench-trace: "):
@@ -138,7 +138,11 @@ def analyse(lines):
         a["drain_areas"] = [[e["areas"], e["us"]] for e in execs
                             if e["fn"] == "drain_vmap_area_work"
                             and not wqtrace.skipped(e)]
-        a["lock_waits_us"] = [w["us"] for w in wqtrace.lock_waits(trace)]
+        locks = wqtrace.lock_waits(trace)
+        a["lock_waits_us"] = [w["us"] for w in locks
+                              if w["lock"] == "vmap_purge_lock"]
+        a["free_lock_waits_us"] = [w["us"] for w in locks
+                                   if w["lock"] == "free_vmap_area_lock"]
         a["queue_cpu"] = dict(zip(("same", "other"),
                                   wqtrace.queue_cpus(trace)))
         if any(": sched_switch:" in x for x in trace):
@@ -152,6 +156,13 @@ def analyse(lines):
                 "preempted_us": round(sum(b - a_ for _, a_, b, _ in waits) / 1000),
                 "preempted_in_drains_us": round(
                     wqtrace.overlap_ns(drains, waits) / 1000),
+                # The work items per-CPU workers ran while they kept
+                # the thread off its CPU (the guest traces every
+                # execution in this segment).
+                "kworker_fn_us": {k: round(v / 1000) for k, v in
+                                  wqtrace.overlap_by_fn(
+                                      wqtrace.executions(trace, None)[0],
+                                      waits).items()},
                 "migrations": mig}
         if samples:
             a["overlap"] = wqtrace.quantiles(
@@ -181,6 +192,8 @@ def parse_boot(path):
     # Lock waits were traced only if the guest found the lock's address.
     b["lock_traced"] = not any(n.startswith(("no-vmap_purge_lock", "no-lock"))
                                for n in b["notes"])
+    b["free_lock_traced"] = b["lock_traced"] and not any(
+        n.startswith("no-free_vmap_area_lock") for n in b["notes"])
     for name, attrs, ls in segs:
         if name in ("lat", "perf"):
             if name == "lat" and "thresh_us" in attrs:
@@ -190,6 +203,7 @@ def parse_boot(path):
         b["segments"][key] = analyse(ls)
         b["segments"][key]["attrs"] = attrs
         b["segments"][key]["lock_traced"] = b["lock_traced"]
+        b["segments"][key]["free_lock_traced"] = b["free_lock_traced"]
     return b
 
 
@@ -248,6 +262,10 @@ def lat_fields(segs):
                        if a.get("lock_traced", True)],
         "lock_wait_total_us": [sum(a["lock_waits_us"]) for a in segs
                                if a.get("lock_traced", True)],
+        "free_lock_waits": [len(a["free_lock_waits_us"]) for a in segs
+                            if a.get("free_lock_traced", True)],
+        "free_lock_wait_total_us": [sum(a["free_lock_waits_us"]) for a in segs
+                                    if a.get("free_lock_traced", True)],
     }
 
 
@@ -311,6 +329,9 @@ def summarize(boots):
                                                for t in th]
                 x["preempted_us"] = [t["preempted_us"] for t in th]
                 x["migrations"] = [t["migrations"] for t in th]
+                fns = sorted({f for t in th for f in t.get("kworker_fn_us", {})})
+                x["kworker_fn_us"] = {f: [t.get("kworker_fn_us", {}).get(f, 0)
+                                          for t in th] for f in fns}
                 whos = sorted({w for t in th for w in t["preempted_by_us"]})
                 x["preempted_by_us"] = {w: [t["preempted_by_us"].get(w, 0)
                                             for t in th] for w in whos}
@@ -387,6 +408,9 @@ def lat_rows(cols):
          "threshold)", "drains_skipped", num),
         ("waits for vmap_purge_lock (lock:contention_*)", "lock_waits", num),
         ("... their total, us", "lock_wait_total_us", num),
+        ("waits for free_vmap_area_lock (lock:contention_*)",
+         "free_lock_waits", num),
+        ("... their total, us", "free_lock_wait_total_us", num),
     ]
     out = ["| %s | %s |" % (name, " | ".join(spread(c[key], f) for c in cols))
            for name, key, f in rows]
@@ -480,10 +504,22 @@ def kvfree_rows(s):
     rows += [("... of it with %s on its CPU, us" % w,
               [spread(x["preempted_by_us"].get(w, [])) for x in c])
              for w in whos[:5]]
+    fns = sorted(set(c[0].get("kworker_fn_us", {})) |
+                 set(c[1].get("kworker_fn_us", {})),
+                 key=lambda f: -max(statistics.median(x["kworker_fn_us"][f])
+                                    if f in x.get("kworker_fn_us", {}) else 0
+                                    for x in c))
+    rows += [("... of the kworker/N:N time, running %s, us" % f,
+              [spread(x.get("kworker_fn_us", {}).get(f, [])) for x in c])
+             for f in fns[:5]]
     rows += [
         ("test thread migrations", [spread(x["migrations"]) for x in c]),
         ("waits for vmap_purge_lock", [spread(x["lock_waits"]) for x in c]),
         ("... their total, us", [spread(x["lock_wait_total_us"]) for x in c]),
+        ("waits for free_vmap_area_lock", [spread(x["free_lock_waits"])
+                                           for x in c]),
+        ("... their total, us", [spread(x["free_lock_wait_total_us"])
+                                 for x in c]),
     ]
     return ["", "kvfree_rcu_2_arg_vmalloc_test alone, traced (one thread, "
             "median [min..max] over boots):", "",

@@ -15,8 +15,9 @@ def ns(sec, frac):
     return int(sec) * 1000000000 + int((frac + "000000000")[:9])
 
 
-def executions(lines):
-    """Pair every workqueue_execute_start of FUNCS with the next
+def executions(lines, funcs=FUNCS):
+    """Pair every workqueue_execute_start of FUNCS (of any function if
+    funcs is None) with the next
     workqueue_execute_end of the same work item (a work item never runs
     concurrently with itself). Returns (execs, unpaired): each execution a
     dict fn, cpu (the CPU it started on), end_cpu, start_ns, end_ns, pid
@@ -25,7 +26,7 @@ def executions(lines):
     execs, starts, unpaired = [], {}, 0
     for line in lines:
         m = EXEC.search(line)
-        if not m or m.group(6) not in FUNCS:
+        if not m or (funcs is not None and m.group(6) not in funcs):
             continue
         cpu, t, ev, work, fn = (int(m.group(1)), ns(m.group(2), m.group(3)),
                                 m.group(4), m.group(5), m.group(6))
@@ -127,10 +128,17 @@ def attribute_purges(execs, lines):
     return outside
 
 
+def lock_name(rest):
+    """The traced lock a contention event is about: the guest filters on
+    vmap_purge_lock (a mutex) and free_vmap_area_lock (a spinlock), and
+    the trace hashes addresses, so the flags tell them apart."""
+    return "vmap_purge_lock" if "MUTEX" in rest else "free_vmap_area_lock"
+
+
 def lock_waits(lines):
-    """Waits for the traced lock (the guest filters lock:contention_* on
-    vmap_purge_lock): contention_begin paired with the next
-    contention_end of the same task. A list of dicts comm, cpu, ns, us."""
+    """Waits for the traced locks: contention_begin paired with the next
+    contention_end of the same task. A list of dicts comm, cpu, ns, us,
+    lock (lock_name())."""
     waits, open_ = [], {}
     for line in lines:
         m = LINE.search(line)
@@ -138,10 +146,11 @@ def lock_waits(lines):
             continue
         pid, t = int(m.group(2)), ns(m.group(4), m.group(5))
         if m.group(6) == "contention_begin":
-            open_.setdefault(pid, (m.group(1), int(m.group(3)), t))
+            open_.setdefault(pid, (m.group(1), int(m.group(3)), t,
+                                   lock_name(m.group(7))))
         elif pid in open_:
-            comm, cpu, st = open_.pop(pid)
-            waits.append({"comm": comm, "cpu": cpu, "ns": st,
+            comm, cpu, st, lock = open_.pop(pid)
+            waits.append({"comm": comm, "cpu": cpu, "ns": st, "lock": lock,
                           "us": round((t - st) / 1000)})
     return waits
 
@@ -210,6 +219,23 @@ def overlap_ns(execs, waits):
             if e["cpu"] == cpu:
                 total += max(0, min(b, e["end_ns"]) - max(a, e["start_ns"]))
     return total
+
+
+def overlap_by_fn(execs, waits, by_prefix="kworker/N:"):
+    """For the WAITS (cpu, from_ns, to_ns, by) in which a task whose
+    comm starts with BY_PREFIX took the CPU (a per-CPU worker by
+    default): ns of them spent in each work function executed on that
+    CPU. A dict fn -> ns."""
+    out = {}
+    for cpu, a, b, by in waits:
+        if not by.startswith(by_prefix):
+            continue
+        for e in execs:
+            if e["cpu"] == cpu:
+                o = min(b, e["end_ns"]) - max(a, e["start_ns"])
+                if o > 0:
+                    out[e["fn"]] = out.get(e["fn"], 0) + o
+    return out
 
 
 def handlers(lines, cpu, prefix="call_function"):

@@ -250,7 +250,9 @@ bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
 #           the run takes 1234 ms;
 #  kvfree   the test thread is preempted on CPU 1 for 3 ms, 2 ms of it
 #           while a drain runs there (one that returns without purging),
-#           then resumes on CPU 0 (a migration);
+#           then resumes on CPU 0 (a migration); there a per-CPU worker
+#           preempts it for 1 ms, 0.5 ms of it running kfree_rcu_monitor,
+#           which waits 0.2 ms for free_vmap_area_lock (a spinlock);
 #           one 1 ms wait for vmap_purge_lock; the test takes 500 usec;
 #  perf     the throughput segment: vrealloc_test only (the summaries
 #           before the segments then do not count).
@@ -284,6 +286,12 @@ $u    40.000500: workqueue_execute_start: $w
 # bench-trace:   kworker/u4:1-50        [001] .....    40.002000: contention_end: 00000000deadbeef (ret=0)
 $u    40.002500: workqueue_execute_end: $w
 # bench-trace:         <idle>-0         [000] .....    40.003000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=vmalloc_test/0 next_pid=70 next_prio=120
+# bench-trace:   vmalloc_test/0-70      [000] .....    40.004000: sched_switch: prev_comm=vmalloc_test/0 prev_pid=70 prev_prio=120 prev_state=R+ ==> next_comm=kworker/0:1 next_pid=31 next_prio=120
+$t    40.004100: workqueue_execute_start: work struct 00000000bbbb0001: function kfree_rcu_monitor
+$t    40.004100: contention_begin: 00000000cafecafe (flags=SPIN)
+$t    40.004300: contention_end: 00000000cafecafe (ret=0)
+$t    40.004600: workqueue_execute_end: work struct 00000000bbbb0001: function kfree_rcu_monitor
+# bench-trace:   kworker/0:1-31         [000] .....    40.005000: sched_switch: prev_comm=kworker/0:1 prev_pid=31 prev_prio=120 prev_state=S ==> next_comm=vmalloc_test/0 next_pid=70 next_prio=120
 # bench-perf: [   41.000000] Summary: kvfree_rcu_2_arg_vmalloc_test passed: 1 failed: 0 xfailed: 0 repeat: 1 loops: 5000 avg: 500 usec
 # bench: segment name=perf thresh_us=10000 mask=4096 loops=5000
 # bench-perf: [   50.000000] Summary: vrealloc_test passed: 1 failed: 0 xfailed: 0 repeat: 1 loops: 5000 avg: 700 usec

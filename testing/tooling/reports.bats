@@ -70,7 +70,11 @@ PY
 		! grep -qF '| full_fit_alloc_test |' "$md" &&
 		grep -qF '| kvfree_rcu_2_arg_vmalloc_test avg, usec (traced run) | 500 [500..500] | 500 [500..500] |' "$md" &&
 		grep -qF '| drains started on the queueing CPU / on another CPU | 0 / 0 | 0 / 0 |' "$md" &&
-		grep -qF '| test thread runnable but preempted, us | 3000 [3000..3000] | 3000 [3000..3000] |' "$md" &&
+		grep -qF '| test thread runnable but preempted, us | 4000 [4000..4000] | 4000 [4000..4000] |' "$md" &&
+		grep -qF '| ... of it with kworker/N:N on its CPU, us | 1000 [1000..1000] | 1000 [1000..1000] |' "$md" &&
+		grep -qF '| ... of the kworker/N:N time, running kfree_rcu_monitor, us | 500 [500..500] | 500 [500..500] |' "$md" &&
+		grep -qF '| waits for free_vmap_area_lock | 1 [1..1] | 1 [1..1] |' "$md" &&
+		grep -qF '| ... their total, us | 200 [200..200] | 200 [200..200] |' "$md" &&
 		grep -qF '| ... of it while a drain ran on its CPU, us | 2000 [2000..2000] | 2000 [2000..2000] |' "$md" &&
 		grep -qF '| ... of it with kworker/uN:N on its CPU, us | 3000 [3000..3000] | 3000 [3000..3000] |' "$md" &&
 		grep -qF '| test thread migrations | 1 [1..1] | 1 [1..1] |' "$md" &&

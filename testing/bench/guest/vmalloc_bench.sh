@@ -9,8 +9,10 @@
 #   "bench-trace: ..."   raw tracefs lines: every execution start and end
 #                        (and queueing) of the drain and its purge helpers,
 #                        every lazy purge with its area count, waits for
-#                        vmap_purge_lock (lock:contention_*), and in the
-#                        kvfree segment the test thread's context switches;
+#                        vmap_purge_lock and free_vmap_area_lock
+#                        (lock:contention_*), and in the kvfree segment
+#                        the test thread's context switches and every
+#                        work item's execution;
 #   "bench-sample: cpu queued_ns latency_ns"  every probe sample;
 #   "bench-perf: ..."    test_vmalloc's "Summary" lines.
 # Segments:
@@ -88,14 +90,24 @@ for ev in workqueue_queue_work workqueue_execute_start workqueue_execute_end; do
 	echo "$funcs" >"$wq/$ev/filter" 2>/dev/null ||
 		echo "bench: note=no-function-filter"
 done
-lock=$(sed -n 's/^\([0-9a-f]*\) [a-zA-Z] vmap_purge_lock$/0x\1/p' /proc/kallsyms)
+# free_vmap_area_lock too: the purge returns the areas to the free tree
+# under it, and every allocation takes it. The trace prints hashed lock
+# addresses; the flags tell the two apart (the mutex has MUTEX).
+lockaddr() { sed -n "s/^\([0-9a-f]*\) [a-zA-Z] $1\$/0x\1/p" /proc/kallsyms; }
+lock=$(lockaddr vmap_purge_lock)
+flock=$(lockaddr free_vmap_area_lock)
 lockev=
 case "$lock" in
 '' | 0x0000000000000000) echo "bench: note=no-vmap_purge_lock-address" ;;
 *)
 	lockev="lock/contention_begin lock/contention_end"
+	filter="lock_addr == $lock"
+	case "$flock" in
+	'' | 0x0000000000000000) echo "bench: note=no-free_vmap_area_lock-address" ;;
+	*) filter="$filter || lock_addr == $flock" ;;
+	esac
 	for ev in $lockev; do
-		echo "lock_addr == $lock" >"$tracing/events/$ev/filter" 2>/dev/null ||
+		echo "$filter" >"$tracing/events/$ev/filter" 2>/dev/null ||
 			{ echo "bench: note=no-lock-filter"; lockev=; break; }
 	done
 	;;
@@ -140,8 +152,11 @@ finish() {
 	echo 0 >"$tracing/tracing_on"
 	echo "bench: churn ms=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%d", (b - a) * 1000 }')"
 	dmesg | sed -n 's/.*wq_lat_probe: \(cpu=.*\)/bench: probe \1/p; s/.*wq_lat_probe: cdf \(.*\)/bench: cdf \1/p'
-	# (The workqueue lines again by function, in case the filter failed.)
-	grep -E ': (workqueue_(queue_work|execute_start|execute_end):.*function[ =](drain_vmap_area_work|purge_vmap_node)( |$)|(purge_vmap_area_lazy|contention_begin|contention_end|sched_switch):)' \
+	# (The workqueue lines again by function, in case the filter failed;
+	# every execution in the kvfree segment.)
+	fns='drain_vmap_area_work|purge_vmap_node'
+	if [ "$seg" = kvfree ]; then fns='[A-Za-z0-9_.]+'; fi
+	grep -E ": (workqueue_(queue_work|execute_start|execute_end):.*function[ =]($fns)( |\$)|(purge_vmap_area_lazy|contention_begin|contention_end|sched_switch):)" \
 		"$tracing/trace" | sed 's/^/bench-trace: /' || true
 	if [ "$probe" = 1 ]; then sed 's/^/bench-sample: /' /tmp/samples; fi
 	if grep -q 'overrun: [1-9]' "$tracing"/per_cpu/cpu*/stats 2>/dev/null; then
@@ -195,9 +210,13 @@ for pages in $CURVE_PAGES; do
 	finish
 done
 
-# kvfree_rcu_2_arg_vmalloc_test alone, with the test thread's switches.
+# kvfree_rcu_2_arg_vmalloc_test alone, with the test thread's switches
+# and every work item executed, to name what preempts the thread.
 if want kvfree; then
 	set_events 1 sched/sched_switch
+	for ev in workqueue_execute_start workqueue_execute_end; do
+		echo 0 >"$wq/$ev/filter" 2>/dev/null || true
+	done
 	# Each loop frees one page and its guard page: CURVE_DRAINS / 2
 	# thresholds' worth, so that the run drains several times.
 	loops=$((CURVE_DRAINS * LAZY_PAGES / 4))
@@ -205,6 +224,9 @@ if want kvfree; then
 	modprobe test_vmalloc sequential_test_order=1 run_test_mask=$KVFREE_MASK \
 		test_loop_count="$loops" test_repeat_count=1 nr_threads=1 2>/dev/null || true
 	finish
+	for ev in workqueue_execute_start workqueue_execute_end; do
+		echo "$funcs" >"$wq/$ev/filter" 2>/dev/null || true
+	done
 fi
 # shellcheck disable=SC2086
 set_events 0 sched/sched_switch $events
