@@ -125,7 +125,10 @@ def analyse(lines):
         elif rest.startswith("note="):
             a["notes"].append(kv["note"])
     if trace:
-        execs, a["unpaired"] = wqtrace.executions(trace)
+        # Every execution (the kvfree segment traces all work items; the
+        # others only the drain and its helpers), parsed once.
+        every, a["unpaired"] = wqtrace.executions(trace, None, wqtrace.FUNCS)
+        execs = [e for e in every if e["fn"] in wqtrace.FUNCS]
         a["migrated"] = sum(e["cpu"] != e["end_cpu"] for e in execs)
         a["lazy_purges"] = sum("purge_vmap_area_lazy:" in x for x in trace)
         a["purges_outside_drains"] = wqtrace.attribute_purges(execs, trace)
@@ -139,6 +142,16 @@ def analyse(lines):
                             if e["fn"] == "drain_vmap_area_work"
                             and not wqtrace.skipped(e)]
         locks = wqtrace.lock_waits(trace)
+        # Where the guest traced every lock (kvfree), the waits by the
+        # place that waited: function (event flags) -> [waits, us].
+        a["lock_waits_all_us"] = [w["us"] for w in locks]
+        a["lock_sites"] = {}
+        for w in locks:
+            if w["site"]:
+                n = a["lock_sites"].setdefault(
+                    "%s (%s)" % (w["site"], w["flags"]), [0, 0])
+                n[0] += 1
+                n[1] += w["us"]
         a["lock_waits_us"] = [w["us"] for w in locks
                               if w["lock"] == "vmap_purge_lock"]
         a["free_lock_waits_us"] = [w["us"] for w in locks
@@ -160,9 +173,7 @@ def analyse(lines):
                 # the thread off its CPU (the guest traces every
                 # execution in this segment).
                 "kworker_fn_us": {k: round(v / 1000) for k, v in
-                                  wqtrace.overlap_by_fn(
-                                      wqtrace.executions(trace, None)[0],
-                                      waits).items()},
+                                  wqtrace.overlap_by_fn(every, waits).items()},
                 "migrations": mig}
         if samples:
             a["overlap"] = wqtrace.quantiles(
@@ -202,8 +213,12 @@ def parse_boot(path):
         key = "%s-%s" % (name, attrs["pages"]) if "pages" in attrs else name
         b["segments"][key] = analyse(ls)
         b["segments"][key]["attrs"] = attrs
-        b["segments"][key]["lock_traced"] = b["lock_traced"]
-        b["segments"][key]["free_lock_traced"] = b["free_lock_traced"]
+        # With locks=all (or unnamed: no stacks) the guest traced every
+        # lock there, so the flags no longer name the two vmap locks.
+        only_vmap = attrs.get("locks", "none") == "none"
+        b["segments"][key]["locks_all"] = attrs.get("locks") in ("all", "unnamed")
+        b["segments"][key]["lock_traced"] = b["lock_traced"] and only_vmap
+        b["segments"][key]["free_lock_traced"] = b["free_lock_traced"] and only_vmap
     return b
 
 
@@ -332,6 +347,16 @@ def summarize(boots):
                 fns = sorted({f for t in th for f in t.get("kworker_fn_us", {})})
                 x["kworker_fn_us"] = {f: [t.get("kworker_fn_us", {}).get(f, 0)
                                           for t in th] for f in fns}
+                la = [a for a in v if a.get("locks_all")]
+                x["all_lock_waits"] = [len(a["lock_waits_all_us"]) for a in la]
+                x["all_lock_wait_total_us"] = [sum(a["lock_waits_all_us"])
+                                               for a in la]
+                x["lock_sites"] = {}
+                for a in la:
+                    for site, (n, us) in a["lock_sites"].items():
+                        t = x["lock_sites"].setdefault(site, [0, 0])
+                        t[0] += n
+                        t[1] += us
                 whos = sorted({w for t in th for w in t["preempted_by_us"]})
                 x["preempted_by_us"] = {w: [t["preempted_by_us"].get(w, 0)
                                             for t in th] for w in whos}
@@ -512,15 +537,29 @@ def kvfree_rows(s):
     rows += [("... of the kworker/N:N time, running %s, us" % f,
               [spread(x.get("kworker_fn_us", {}).get(f, [])) for x in c])
              for f in fns[:5]]
-    rows += [
-        ("test thread migrations", [spread(x["migrations"]) for x in c]),
-        ("waits for vmap_purge_lock", [spread(x["lock_waits"]) for x in c]),
-        ("... their total, us", [spread(x["lock_wait_total_us"]) for x in c]),
-        ("waits for free_vmap_area_lock", [spread(x["free_lock_waits"])
-                                           for x in c]),
-        ("... their total, us", [spread(x["free_lock_wait_total_us"])
-                                 for x in c]),
-    ]
+    rows += [("test thread migrations", [spread(x["migrations"]) for x in c])]
+    if any(x.get("all_lock_waits") for x in c):
+        # Every lock was traced: the waits by the function that waited.
+        rows += [
+            ("lock waits, any lock", [spread(x["all_lock_waits"]) for x in c]),
+            ("... their total, us", [spread(x["all_lock_wait_total_us"])
+                                     for x in c]),
+        ]
+        sites = sorted(set(c[0]["lock_sites"]) | set(c[1]["lock_sites"]),
+                       key=lambda k: -max(x["lock_sites"].get(k, [0, 0])[1]
+                                          for x in c))
+        rows += [("... in %s, waits / us (all boots)" % k,
+                  ["%d / %d" % tuple(x["lock_sites"].get(k, [0, 0]))
+                   for x in c]) for k in sites[:5]]
+    else:
+        rows += [
+            ("waits for vmap_purge_lock", [spread(x["lock_waits"]) for x in c]),
+            ("... their total, us", [spread(x["lock_wait_total_us"]) for x in c]),
+            ("waits for free_vmap_area_lock", [spread(x["free_lock_waits"])
+                                               for x in c]),
+            ("... their total, us", [spread(x["free_lock_wait_total_us"])
+                                     for x in c]),
+        ]
     return ["", "kvfree_rcu_2_arg_vmalloc_test alone, traced (one thread, "
             "median [min..max] over boots):", "",
             "| measurement | base | series |", "|---|---|---|"] + \

@@ -64,11 +64,20 @@ def boot_figures(b):
     """Per boot: executions and time on the isolated CPU and elsewhere."""
     f = {}
     for fn in FUNCS:
-        on = [e["us"] for e in b["execs"] if e["fn"] == fn and e["cpu"] == b["cpu"]]
-        off = [e["us"] for e in b["execs"] if e["fn"] == fn and e["cpu"] != b["cpu"]]
+        # Drains that returned without purging are counted apart, as in
+        # the bench tables (their time is in the union below).
+        mine = [e for e in b["execs"] if e["fn"] == fn]
+        on = [e["us"] for e in mine
+              if e["cpu"] == b["cpu"] and not wqtrace.skipped(e)]
+        off = [e["us"] for e in mine
+               if e["cpu"] != b["cpu"] and not wqtrace.skipped(e)]
         f[fn] = {"isolated_execs": len(on), "isolated_us": sum(on),
                  "isolated_max_us": max(on) if on else 0,
-                 "other_execs": len(off), "other_us": sum(off)}
+                 "other_execs": len(off), "other_us": sum(off),
+                 "isolated_skipped": sum(wqtrace.skipped(e) for e in mine
+                                         if e["cpu"] == b["cpu"]),
+                 "other_skipped": sum(wqtrace.skipped(e) for e in mine
+                                      if e["cpu"] != b["cpu"])}
     if "ipi_us" in b:
         f["ipi_handlers"], f["ipi_us"] = b["ipi_handlers"], b["ipi_us"]
         # The union: a helper may run while the drain waits for it, and an
@@ -77,8 +86,6 @@ def boot_figures(b):
               if e["cpu"] == b["cpu"]]
         f["stolen_us"] = round(wqtrace.union_ns(on + b["ipis"]) / 1000)
     f["migrated"] = sum(e["cpu"] != e["end_cpu"] for e in b["execs"])
-    if b["purges_traced"]:
-        f["skipped"] = sum(map(wqtrace.skipped, b["execs"]))
     for name, v in b["irq"].items():
         if "before" in v and "after" in v and b["cpu"] < len(v["after"]):
             f["irq_" + name] = v["after"][b["cpu"]] - v["before"][b["cpu"]]
@@ -117,15 +124,17 @@ def main():
 
     b, r = summary["base"], summary["series"]
     rows = [
-        ("drain executions on the isolated CPU", "drain_vmap_area_work.isolated_execs"),
+        ("drains that purged, on the isolated CPU", "drain_vmap_area_work.isolated_execs"),
         ("... their time there, us (sum)", "drain_vmap_area_work.isolated_us"),
         ("... the longest one, us", "drain_vmap_area_work.isolated_max_us"),
+        ("drains that returned without purging, on the isolated CPU",
+         "drain_vmap_area_work.isolated_skipped"),
         ("purge helper executions on the isolated CPU", "purge_vmap_node.isolated_execs"),
         ("... their time there, us (sum)", "purge_vmap_node.isolated_us"),
-        ("drain executions on housekeeping CPUs", "drain_vmap_area_work.other_execs"),
+        ("drains that purged, on housekeeping CPUs", "drain_vmap_area_work.other_execs"),
+        ("drains that returned without purging, on housekeeping CPUs",
+         "drain_vmap_area_work.other_skipped"),
         ("purge helper executions on housekeeping CPUs", "purge_vmap_node.other_execs"),
-        ("drain executions that returned without purging (any CPU)",
-         "skipped"),
         ("function-call IPIs received by the isolated CPU", "irq_CAL"),
         ("... handlers traced there", "ipi_handlers"),
         ("... their time there, us (sum)", "ipi_us"),

@@ -15,15 +15,16 @@ def ns(sec, frac):
     return int(sec) * 1000000000 + int((frac + "000000000")[:9])
 
 
-def executions(lines, funcs=FUNCS):
+def executions(lines, funcs=FUNCS, unpaired_of=None):
     """Pair every workqueue_execute_start of FUNCS (of any function if
     funcs is None) with the next
     workqueue_execute_end of the same work item (a work item never runs
     concurrently with itself). Returns (execs, unpaired): each execution a
     dict fn, cpu (the CPU it started on), end_cpu, start_ns, end_ns, pid
     (of the worker), us;
-    unpaired counts events without their start or end."""
-    execs, starts, unpaired = [], {}, 0
+    unpaired counts events without their start or end, of the functions
+    UNPAIRED_OF if given (of FUNCS otherwise)."""
+    execs, starts, unpaired = [], {}, []
     for line in lines:
         m = EXEC.search(line)
         if not m or (funcs is not None and m.group(6) not in funcs):
@@ -34,7 +35,7 @@ def executions(lines, funcs=FUNCS):
         pid = int(lm.group(2)) if lm else None
         if ev == "start":
             if work in starts:
-                unpaired += 1
+                unpaired.append(starts[work][2])
             starts[work] = (cpu, t, fn, pid)
         elif work in starts:
             scpu, st, sfn, spid = starts.pop(work)
@@ -42,8 +43,10 @@ def executions(lines, funcs=FUNCS):
                           "start_ns": st, "end_ns": t, "pid": spid,
                           "us": round((t - st) / 1000)})
         else:
-            unpaired += 1
-    return execs, unpaired + len(starts)
+            unpaired.append(fn)
+    unpaired += [s[2] for s in starts.values()]
+    of = unpaired_of if unpaired_of is not None else funcs
+    return execs, sum(1 for fn in unpaired if of is None or fn in of)
 
 
 def overlapping(execs, samples, outside=False):
@@ -135,22 +138,63 @@ def lock_name(rest):
     return "vmap_purge_lock" if "MUTEX" in rest else "free_vmap_area_lock"
 
 
+# A stacktrace trigger's record ("<comm>-<pid> [cpu] ... <stack trace>"),
+# followed by one " => function" line per frame.
+STACK = re.compile(r"^(?:[a-z]+-trace: )?\s*.+?-(\d+)\s+\[\d+\].*: <stack trace>$")
+FRAME = re.compile(r"^(?:[a-z]+-trace: )? => (\S+)")
+# Frames of the lock code and of the tracer itself, skipped when naming
+# the place that waited.
+INTERNAL = re.compile(r"^(_raw_|__raw_|queued_|native_queued|__pv_queued|"
+                      r"pv_queued|do_raw_|osq_|mutex_|__mutex_|rwsem_|"
+                      r"__rwsem_|down_|up_|percpu_down|ring_buffer_|trace_|"
+                      r"__trace_|event_|__traceiter_|__bpf_trace_)")
+
+
+def lock_site(frames):
+    """The first frame of a waiter's stack outside the lock and tracing
+    code: the function that took the lock (None for no stack)."""
+    for f in frames:
+        f = f.split("+")[0]
+        if not INTERNAL.match(f):
+            return f
+    return frames[0].split("+")[0] if frames else None
+
+
 def lock_waits(lines):
     """Waits for the traced locks: contention_begin paired with the next
     contention_end of the same task. A list of dicts comm, cpu, ns, us,
-    lock (lock_name())."""
-    waits, open_ = [], {}
+    lock (lock_name(): right only where the guest filtered on the two
+    vmap locks), flags (the event's flags, e.g. SPIN or MUTEX) and site
+    (lock_site() of the stack the guest's stacktrace trigger recorded
+    right after the contention_begin, None without one)."""
+    waits, open_, frames = [], {}, None
     for line in lines:
+        m = FRAME.search(line)
+        if m:
+            if frames is not None:
+                frames.append(m.group(1))
+            continue
+        frames = None
+        m = STACK.search(line)
+        if m:
+            pid = int(m.group(1))
+            if pid in open_ and open_[pid][5] is None:
+                frames = open_[pid][5] = []
+            continue
         m = LINE.search(line)
         if not m or m.group(6) not in ("contention_begin", "contention_end"):
             continue
         pid, t = int(m.group(2)), ns(m.group(4), m.group(5))
         if m.group(6) == "contention_begin":
-            open_.setdefault(pid, (m.group(1), int(m.group(3)), t,
-                                   lock_name(m.group(7))))
+            if pid not in open_:
+                f = re.search(r"flags=([A-Z_|]+)", m.group(7))
+                open_[pid] = [m.group(1), int(m.group(3)), t,
+                              lock_name(m.group(7)),
+                              f.group(1) if f else "?", None]
         elif pid in open_:
-            comm, cpu, st, lock = open_.pop(pid)
+            comm, cpu, st, lock, flags, stack = open_.pop(pid)
             waits.append({"comm": comm, "cpu": cpu, "ns": st, "lock": lock,
+                          "flags": flags, "site": lock_site(stack or []),
                           "us": round((t - st) / 1000)})
     return waits
 

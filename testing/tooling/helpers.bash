@@ -252,8 +252,10 @@ bench_boot() { # DIR MAX_NS TEST=USEC...: a test named twice gets a pass 2
 #           while a drain runs there (one that returns without purging),
 #           then resumes on CPU 0 (a migration); there a per-CPU worker
 #           preempts it for 1 ms, 0.5 ms of it running kfree_rcu_monitor,
-#           which waits 0.2 ms for free_vmap_area_lock (a spinlock);
-#           one 1 ms wait for vmap_purge_lock; the test takes 500 usec;
+#           which waits 0.2 ms for a spinlock in free_vmap_area_noflush;
+#           the drain waits 1 ms for a mutex; every lock is traced there
+#           (locks=all), each wait with its waiter's stack, the tracer's
+#           and the lock code's frames on top; the test takes 500 usec;
 #  perf     the throughput segment: vrealloc_test only (the summaries
 #           before the segments then do not count).
 bench_segments() {
@@ -279,16 +281,25 @@ $u    30.009000: purge_vmap_area_lazy: start=0xffffc90000000000 end=0xffffc90000
 $u    30.011000: workqueue_execute_end: $w
 $u    30.012000: workqueue_execute_start: $w
 # bench-trace:      kworker/u4:1-50     [000] .....    30.013000: workqueue_execute_end: $w
-# bench: segment name=kvfree thresh_us=10000 mask=512 loops=5000
+# bench: segment name=kvfree thresh_us=10000 mask=512 loops=5000 locks=all
 # bench-trace:   vmalloc_test/0-70      [001] .....    40.000000: sched_switch: prev_comm=vmalloc_test/0 prev_pid=70 prev_prio=120 prev_state=R+ ==> next_comm=kworker/u4:1 next_pid=50 next_prio=120
 $u    40.000500: workqueue_execute_start: $w
 # bench-trace:   kworker/u4:1-50        [001] .....    40.001000: contention_begin: 00000000deadbeef (flags=SPIN|MUTEX)
+# bench-trace:   kworker/u4:1-50        [001] .....    40.001000: <stack trace>
+# bench-trace:  => ring_buffer_unlock_commit+0x1c/0x80
+# bench-trace:  => __mutex_lock.constprop.0+0x2e/0x400
+# bench-trace:  => drain_vmap_area_work+0x30/0x90
+# bench-trace:  => process_one_work+0x160/0x3a0
 # bench-trace:   kworker/u4:1-50        [001] .....    40.002000: contention_end: 00000000deadbeef (ret=0)
 $u    40.002500: workqueue_execute_end: $w
 # bench-trace:         <idle>-0         [000] .....    40.003000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=vmalloc_test/0 next_pid=70 next_prio=120
 # bench-trace:   vmalloc_test/0-70      [000] .....    40.004000: sched_switch: prev_comm=vmalloc_test/0 prev_pid=70 prev_prio=120 prev_state=R+ ==> next_comm=kworker/0:1 next_pid=31 next_prio=120
 $t    40.004100: workqueue_execute_start: work struct 00000000bbbb0001: function kfree_rcu_monitor
 $t    40.004100: contention_begin: 00000000cafecafe (flags=SPIN)
+$t    40.004100: <stack trace>
+# bench-trace:  => _raw_spin_lock+0x1a/0x30
+# bench-trace:  => free_vmap_area_noflush+0x50/0x120
+# bench-trace:  => vfree+0x80/0x200
 $t    40.004300: contention_end: 00000000cafecafe (ret=0)
 $t    40.004600: workqueue_execute_end: work struct 00000000bbbb0001: function kfree_rcu_monitor
 # bench-trace:   kworker/0:1-31         [000] .....    40.005000: sched_switch: prev_comm=kworker/0:1 prev_pid=31 prev_prio=120 prev_state=S ==> next_comm=vmalloc_test/0 next_pid=70 next_prio=120

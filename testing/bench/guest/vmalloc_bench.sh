@@ -11,8 +11,9 @@
 #                        every lazy purge with its area count, waits for
 #                        vmap_purge_lock and free_vmap_area_lock
 #                        (lock:contention_*), and in the kvfree segment
-#                        the test thread's context switches and every
-#                        work item's execution;
+#                        the test thread's context switches, every
+#                        work item's execution and every lock
+#                        contention with its waiter's stack;
 #   "bench-sample: cpu queued_ns latency_ns"  every probe sample;
 #   "bench-perf: ..."    test_vmalloc's "Summary" lines.
 # Segments:
@@ -153,10 +154,10 @@ finish() {
 	echo "bench: churn ms=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%d", (b - a) * 1000 }')"
 	dmesg | sed -n 's/.*wq_lat_probe: \(cpu=.*\)/bench: probe \1/p; s/.*wq_lat_probe: cdf \(.*\)/bench: cdf \1/p'
 	# (The workqueue lines again by function, in case the filter failed;
-	# every execution in the kvfree segment.)
-	fns='drain_vmap_area_work|purge_vmap_node'
-	if [ "$seg" = kvfree ]; then fns='[A-Za-z0-9_.]+'; fi
-	grep -E ": (workqueue_(queue_work|execute_start|execute_end):.*function[ =]($fns)( |\$)|(purge_vmap_area_lazy|contention_begin|contention_end|sched_switch):)" \
+	# in the kvfree segment every execution, and the lock waiters' stacks.)
+	fns='drain_vmap_area_work|purge_vmap_node' stacks=''
+	if [ "$seg" = kvfree ]; then fns='[A-Za-z0-9_.]+' stacks='|<stack trace>$|^ => '; fi
+	grep -E ": (workqueue_(queue_work|execute_start|execute_end):.*function[ =]($fns)( |\$)|(purge_vmap_area_lazy|contention_begin|contention_end|sched_switch):)$stacks" \
 		"$tracing/trace" | sed 's/^/bench-trace: /' || true
 	if [ "$probe" = 1 ]; then sed 's/^/bench-sample: /' /tmp/samples; fi
 	if grep -q 'overrun: [1-9]' "$tracing"/per_cpu/cpu*/stats 2>/dev/null; then
@@ -210,20 +211,41 @@ for pages in $CURVE_PAGES; do
 	finish
 done
 
-# kvfree_rcu_2_arg_vmalloc_test alone, with the test thread's switches
-# and every work item executed, to name what preempts the thread.
+# kvfree_rcu_2_arg_vmalloc_test alone, with the test thread's switches,
+# every work item executed, and every lock contention with the stack of
+# its waiter (the call site names a lock the trace cannot: it hashes the
+# address), to name what preempts the thread and what it waits for.
+locks=none
+lock_trace() { # 0 (every lock, with stacks) | 1 (the filter above)
+	[ -n "$lockev" ] || return 0
+	trigger=$tracing/events/lock/contention_begin/trigger
+	for ev in $lockev; do
+		if [ "$1" = 0 ]; then echo 0; else echo "$filter"; fi \
+			>"$tracing/events/$ev/filter" 2>/dev/null || true
+	done
+	if [ "$1" = 1 ]; then
+		echo '!stacktrace' >"$trigger" 2>/dev/null || true
+	elif echo stacktrace >"$trigger" 2>/dev/null; then
+		locks=all
+	else
+		echo "bench: note=no-stacktrace-trigger"
+		locks=unnamed
+	fi
+}
 if want kvfree; then
 	set_events 1 sched/sched_switch
 	for ev in workqueue_execute_start workqueue_execute_end; do
 		echo 0 >"$wq/$ev/filter" 2>/dev/null || true
 	done
+	lock_trace 0
 	# Each loop frees one page and its guard page: CURVE_DRAINS / 2
 	# thresholds' worth, so that the run drains several times.
 	loops=$((CURVE_DRAINS * LAZY_PAGES / 4))
-	begin kvfree 0 "mask=$KVFREE_MASK loops=$loops"
+	begin kvfree 0 "mask=$KVFREE_MASK loops=$loops locks=$locks"
 	modprobe test_vmalloc sequential_test_order=1 run_test_mask=$KVFREE_MASK \
 		test_loop_count="$loops" test_repeat_count=1 nr_threads=1 2>/dev/null || true
 	finish
+	lock_trace 1
 	for ev in workqueue_execute_start workqueue_execute_end; do
 		echo "$funcs" >"$wq/$ev/filter" 2>/dev/null || true
 	done
