@@ -471,8 +471,9 @@ def curve_rows(s):
            "boot, base / series | ... small ones | drains that returned "
            "without purging | probe max during drains, us, base / "
            "series | floor max, us, base / series | vfree_churn run time, "
-           "ms, base / series |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+           "ms, base / series | ... series/base | ... 95% interval "
+           "(bootstrap over boots) | ... verdict |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for n in names:
         c = [s[k]["segments"].get(n) for k in KERNELS]
         if not all(c):
@@ -487,14 +488,20 @@ def curve_rows(s):
                                            num(x["full_drain_us"]["min"]),
                                            num(x["full_drain_us"]["max"]))
                           if x.get("full_drain_us") else "n/a" for x in c)
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        # The freeing task's run time judged like a throughput test.
+        runs = [x.get("churn_ms", []) for x in c]
+        v, lo, hi, _ = verdict(*runs)
+        ratio = "%.3f" % (statistics.median(runs[1]) / statistics.median(runs[0])) \
+            if all(runs) and statistics.median(runs[0]) else "n/a"
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             n[6:], pair("areas"), pair("us"), full, pair("ns_per_area"),
             " / ".join(spread(x["drains"]["drains"]) for x in c),
             " / ".join(spread(x.get("small_drains", [])) for x in c),
             " / ".join(spread(x["drains_skipped"]) for x in c),
             " / ".join(spread(x["overlap_max_ns"], fmt_us) for x in c),
             " / ".join(spread(x["floor_max_ns"], fmt_us) for x in c),
-            " / ".join(spread(x.get("churn_ms", [])) for x in c)))
+            " / ".join(spread(x.get("churn_ms", [])) for x in c),
+            ratio, "%.3f..%.3f" % (lo, hi) if lo is not None else "n/a", v))
     return out
 
 
