@@ -51,7 +51,8 @@ PERF_LOOPS=${BENCH_PERF_LOOPS:-5000}
 PERF_MASK=${BENCH_PERF_MASK:-5951}
 KVFREE_MASK=512
 CURVE_PAGES=${BENCH_CURVE_PAGES:-1 4 16 64 256}
-# Drains per curve point, in units of the lazy threshold.
+# Drains per curve point, in units of the lazy threshold, per init call:
+# busybox's modprobe calls a failing init twice, so twice that in all.
 CURVE_DRAINS=${BENCH_CURVE_DRAINS:-16}
 tracing=/sys/kernel/tracing
 wq=$tracing/events/workqueue
