@@ -54,6 +54,38 @@ PY
 		grep -q 'Boots without complete data (left out): series-1' "$tmp/bench/bench.md"
 }
 
+@test "bench report: a throughput-only run (BENCH_ONLY=perf)" {
+	# Boots that ran only the perf segment are complete without probe
+	# data; one without its summaries is left out; no test, no "yes".
+	local d=$tmp/perfonly i k v
+	mkdir -p "$d"
+	printf 'package=linux-source-7.3 test\nboots=3\naccel=tcg\n' >"$d/meta"
+	for i in 1 2 3; do
+		for k in base series; do
+			v=$([ $k = base ] && echo 500 || echo 510)
+			mkdir -p "$d/$k-$i"
+			{
+				printf 'TAP version 13\n1..1\n# selftests: bench: vmalloc_bench.sh\n'
+				echo "# bench: kernel=7.3.4 cpus=2 default_thresh_us=10000 lazy_pages=16384"
+				echo "# bench: segment name=perf thresh_us=10000 mask=512 loops=65536"
+				echo "# bench-perf: [   9.000000] Summary: kvfree_rcu_2_arg_vmalloc_test passed: 1 failed: 0 xfailed: 0 repeat: 1 loops: 65536 avg: $((v + i)) usec"
+				echo "ok 1 selftests: bench: vmalloc_bench.sh"
+			} >"$d/$k-$i/ktap.log"
+			echo ok >"$d/$k-$i/boot.status"
+		done
+	done
+	python3 "$S/bench-report.py" "$d" >/dev/null || return 1
+	grep -qF 'No latency segment ran (BENCH_ONLY=).' "$d/bench.md" &&
+		grep -qF '| kvfree_rcu_2_arg_vmalloc_test | 502 [501..503] | 512 [511..513] | 1.020 |' "$d/bench.md" &&
+		! grep -q 'left out' "$d/bench.md" || return 1
+	sed -i '/bench-perf/d' "$d/series-3/ktap.log"
+	! python3 "$S/bench-report.py" "$d" >/dev/null &&
+		grep -q 'Boots without complete data (left out): series-3' "$d/bench.md" || return 1
+	for i in 1 2 3; do sed -i '/bench-perf/d' "$d/base-$i/ktap.log" "$d/series-$i/ktap.log"; done
+	! python3 "$S/bench-report.py" "$d" >/dev/null &&
+		! grep -q '| test_vmalloc: no regression .*| yes |' "$d/bench.md"
+}
+
 @test "bench report segments: thresholds, backlog curve, kvfree" {
 	BENCH_SEGMENTS=1 bench_fixture "$tmp/bench" 1000000
 	python3 "$S/bench-report.py" "$tmp/bench" >/dev/null || return 1
