@@ -2,8 +2,9 @@
 # ab-boots.sh NAME TESTS: same-run A/B boots for "make bench" and
 # "make torture". Applies the series of BASE to the cached tree, builds the
 # base kernel (step AB_BASE_STEP: 0 = plain base, default; 0+tests = base
-# with the series' test patches only) and the top of the series with the
-# same config (VARIANT), then boots each AB_BOOTS times in alternating
+# with the series' test patches only; k = the first k patches) and the
+# top of the series (or step AB_TOP_STEP=k) with the same config
+# (VARIANT), then boots each AB_BOOTS times in alternating
 # order (base, series, series, base, ...) so that drift on a noisy host
 # hits both, running the in-guest TESTS. Results: one directory per boot,
 # $CACHE/NAME/<BASE>-<time>/{base,series}-<n>/ (see scripts/boot.sh), plus
@@ -16,22 +17,32 @@ name=${1:?usage: ab-boots.sh NAME TESTS}
 tests=${2:?usage: ab-boots.sh NAME TESTS}
 AB_BOOTS=${AB_BOOTS:-3}
 AB_BASE_STEP=${AB_BASE_STEP:-0}
+AB_TOP_STEP=${AB_TOP_STEP:-top}
 [[ $AB_BOOTS =~ ^[1-9][0-9]*$ ]] || die "the number of boots must be a positive number, not '$AB_BOOTS'"
+[[ $AB_BASE_STEP =~ ^(0|0\+tests|[1-9][0-9]*)$ ]] || die "AB_BASE_STEP must be 0, 0+tests or a step number, not '$AB_BASE_STEP'"
+[[ $AB_TOP_STEP =~ ^(top|[1-9][0-9]*)$ ]] || die "AB_TOP_STEP must be top or a step number, not '$AB_TOP_STEP'"
 job_setup "$BASE"
 tree=$JOB_TREE series=$JOB_SERIES commits=("${JOB_COMMITS[@]}")
+last=$((${#commits[@]} - 1))
+[ "$AB_TOP_STEP" != top ] || AB_TOP_STEP=$last
+[ "$AB_TOP_STEP" -le "$last" ] || die "AB_TOP_STEP=$AB_TOP_STEP: the series has $last patches"
 label=''
 case "$AB_BASE_STEP" in
 0) basec=${commits[0]} ;;
+[1-9]*)
+	[ "$AB_BASE_STEP" -lt "$AB_TOP_STEP" ] || die "AB_BASE_STEP=$AB_BASE_STEP must come before AB_TOP_STEP=$AB_TOP_STEP"
+	basec=${commits[$AB_BASE_STEP]}
+	label=" (patch $AB_BASE_STEP)"
+	;;
 0+tests)
 	mapfile -t tcommits < <(apply_tests_only "$tree" "$series")
 	basec=${tcommits[-1]}
 	label=" (the base with only the series' $((${#tcommits[@]} - 1)) test patches)"
 	;;
-*) die "AB_BASE_STEP must be 0 or 0+tests, not '$AB_BASE_STEP'" ;;
 esac
 declare -A art
 art[base]=$("$TOP/scripts/build.sh" "$BASE" "$basec")
-art[series]=$("$TOP/scripts/build.sh" "$BASE" "${commits[-1]}")
+art[series]=$("$TOP/scripts/build.sh" "$BASE" "${commits[$AB_TOP_STEP]}")
 
 out=$CACHE/$name/$BASE-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
@@ -41,7 +52,7 @@ ln -sfn "$(basename "$out")" "$CACHE/$name/latest-$BASE"
 	echo "package=$(base_field "$BASE" 2) $(base_version "$BASE")"
 	echo "base_kernel=step $AB_BASE_STEP$label: $(git -C "$tree" log -1 --format='%h %s' "$basec")"
 	echo "series=${series#"$TOP"/} ($((${#commits[@]} - 1)) patches)"
-	echo "top=patch $((${#commits[@]} - 1)) (top): $(git -C "$tree" log -1 --format='%h %s' "${commits[-1]}")"
+	echo "top=patch $AB_TOP_STEP$([ "$AB_TOP_STEP" = "$last" ] && echo ' (top)'): $(git -C "$tree" log -1 --format='%h %s' "${commits[$AB_TOP_STEP]}")"
 	echo "variant=$VARIANT"
 	echo "boots=$AB_BOOTS"
 	echo "smp=$SMP"

@@ -12,6 +12,8 @@
 #   bench    the latency, backlog-curve, kvfree and throughput tables of
 #            the latest "make bench" (bench.md)
 #   cpus     the CPU-axis counts of the latest BENCH_PARTS=cpus run
+#   and the top-level cover-letter.txt, the overview of the whole stack
+#   (scripts/stack-overview.sh), with the latest report's results.
 # BASE=7.2 or 6.12: stable/X.Y/cover-letter.txt, the results block.
 # A block whose input is missing (a fresh clone has no .cache) is kept as
 # it is. REPORT=, ISOLCPU=, BENCH=, CPUS=<dir> pick other runs than the
@@ -42,8 +44,18 @@ log_status() {
 		END { print (bad == "" ? "pass" : bad) }' "$1"
 }
 
+# test_label TEST: how a mail names an in-guest test (dir/test): the
+# "# Reported as: " line of testing/selftests/TEST if it has one (a local
+# wrapper of an upstream test), else the test's file name.
+test_label() {
+	local f=$TOP/testing/selftests/$1 l=''
+	[ -f "$f" ] && l=$(sed -n 's/^# Reported as: //p' "$f" | head -n 1)
+	echo "${l:-${1#*/}}"
+}
+
 # results_block STEP TESTS: the results table for tests (dir/test list)
-# at step 0, 0+tests and STEP of the latest report.
+# at step 0, 0+tests and STEP of the latest report, in words a list
+# reader knows: no run ids, no step numbers, no local test names.
 results_block() {
 	local step=$1 tests=$2 t name top
 	top=$rep/step-$step
@@ -51,19 +63,19 @@ results_block() {
 		step=$(find "$rep" -maxdepth 1 -name 'step-[0-9]*' -printf '%f\n' | sed 's/^step-//' | sort -n | tail -n 1)
 		top=$rep/step-$step
 	fi
-	echo "$(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), run $(basename "$rep"):"
-	printf '  %-40s %-6s %-11s %s\n' result base base+tests "patch $step"
+	echo "$(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta") build, QEMU x86_64, one boot each:"
+	printf '  %-34s %-10s %-10s %s\n' "" unpatched "test only" "patched"
 	for t in build boot ${tests//,/ }; do
 		case "$t" in
 		*/*) name="selftests: ${t%%/*}: ${t#*/}" ;;
 		*) name=$t ;;
 		esac
-		printf '  %-40s %-6s %-11s %s\n' "$name" \
+		printf '  %-34s %-10s %-10s %s\n' "$(case "$t" in */*) test_label "$t" ;; *) echo "$t" ;; esac)" \
 			"$(status "$rep/step-0/results.tsv" "$name")" \
 			"$(status "$rep/step-0+tests/results.tsv" "$name")" \
 			"$(status "$top/results.tsv" "$name")"
 	done
-	printf '  %-40s %-6s %-11s %s\n' "kernel log (lockdep, WARNING, BUG, ...)" \
+	printf '  %-34s %-10s %-10s %s\n' "kernel log (lockdep, WARN, BUG)" \
 		"$(log_status "$rep/step-0/results.tsv")" \
 		"$(log_status "$rep/step-0+tests/results.tsv")" \
 		"$(log_status "$top/results.tsv")"
@@ -98,7 +110,9 @@ if is_mainline "$BASE"; then
 		for i in "${!all[@]}"; do
 			[ "${all[$i]}" = "$last" ] && step=$((i + 1))
 		done
-		if [ -n "$rep" ]; then
+		if [ "$(meta_posting "$p" tests)" = - ]; then
+			:
+		elif [ -n "$rep" ]; then
 			results_block "$step" "$(meta_posting "$p" tests)" >"$gen/results"
 			# The same tests on the stable bases (also=), top of their queue.
 			also=$( (meta_posting "$p" also) 2>/dev/null || true)
@@ -126,6 +140,8 @@ if is_mainline "$BASE"; then
 		fi
 		fill "$TOP/$(meta_posting "$p" text)"
 	done
+	"$TOP/scripts/stack-overview.sh" "$rep" >"$TOP/cover-letter.txt"
+	log "cover-letter.txt regenerated"
 else
 	rm -f "$gen"/*
 	if [ -n "$rep" ]; then

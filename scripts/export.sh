@@ -37,15 +37,26 @@ trap 'rm -rf "$tmp"' EXIT
 # --zero-commit and --no-signature keep the files stable across exports;
 # -N keeps "[PATCH]" subjects so adding a patch does not renumber all files.
 git -C "$tree" -c user.name="$name" -c user.email="$email" format-patch -q -N -s --zero-commit --no-signature -o "$tmp" "$range"
-header=$(grep -E '^#' "$dir/series" 2>/dev/null || true)
+# The series file's header: its comment lines before the first patch.
+header=$(awk '!/^#/ { exit } { print }' "$dir/series" 2>/dev/null || true)
 rm -f "$dir"/patches/*.patch
 mv "$tmp"/*.patch "$dir/patches/"
+stable=0
+case "$(realpath "$dir")" in "$TOP"/stable/*) stable=1 ;; esac
 {
 	[ -n "$header" ] && echo "$header"
-	(cd "$dir/patches" && ls -- *.patch)
+	marked=0
+	for f in "$dir"/patches/*.patch; do
+		# A stable queue lists the upstream backports first, then
+		# what is not upstream under one comment line.
+		if [ "$stable" = 1 ] && [ "$marked" = 0 ] &&
+			[[ $(meta_patch "$(basename "$dir")" "$(patch_slug "$f")" upstream) != mainline:* ]]; then
+			echo "# not upstream"
+			marked=1
+		fi
+		basename "$f"
+	done
 } >"$dir/series"
 # A stable queue's patches also say where they stand upstream.
-case "$(realpath "$dir")" in
-"$TOP"/stable/*) "$TOP/scripts/stable-headers.sh" "$dir" ;;
-esac
+[ "$stable" = 0 ] || "$TOP/scripts/stable-headers.sh" "$dir"
 log "exported $n patches to $dir/patches (signed off by $ident)"

@@ -195,6 +195,13 @@ meta_field() {
 	echo "$v"
 }
 
+# meta_commit_subject SHA: the subject of an upstream commit (record
+# "commit SHA SUBJECT...").
+meta_commit_subject() {
+	awk -v c="$1" '$1 == "commit" && $2 == c { sub(/^commit [0-9a-f]+ /, ""); print; f = 1 } END { exit !f }' "$META" ||
+		die "$META: no commit record for $1"
+}
+
 # meta_posting NAME FIELD: one field of a posting record.
 meta_posting() { meta_field posting "$1" "$2"; }
 
@@ -222,24 +229,34 @@ series_select() {
 # meta_check SERIES_FILE: every patch of the series has a complete record
 # with valid values, and every record of the series names a patch in it.
 meta_check() {
-	local key p slug v all err=''
+	local key p slug v up all err=''
 	[ -f "$META" ] || die "missing $META"
 	key=$(meta_series "$1")
 	while read -r p; do
 		slug=$(patch_slug "$p")
 		v=$(meta_patch "$key" "$slug" kind 2>/dev/null) || v=''
 		case "$v" in
-		fix | cleanup | test) ;;
-		*) err+=$'\n'"  $slug: kind='$v' (fix, cleanup or test)" ;;
+		fix | optimization | cleanup | test) ;;
+		*) err+=$'\n'"  $slug: kind='$v' (fix, optimization, cleanup or test)" ;;
 		esac
 		v=$(meta_patch "$key" "$slug" upstream 2>/dev/null) || v=''
 		if ! grep -qE '^(new|pending:[^ ]+@[^ ]+|mainline:[0-9a-f]{40}(,[0-9a-f]{40})*)$' <<<"$v"; then
 			err+=$'\n'"  $slug: upstream='$v' (new, pending:<Message-ID> or mainline:<40-hex sha>)"
 		fi
 		if [ "$key" = mainline ]; then
+			up=$v
 			v=$(meta_patch "$key" "$slug" posting 2>/dev/null) || v=''
-			(meta_posting "$v" order) >/dev/null 2>&1 ||
-				err+=$'\n'"  $slug: posting='$v' has no posting record"
+			if [ "$v" = - ]; then
+				[[ $up == pending:* ]] ||
+					err+=$'\n'"  $slug: posting=- is only for a stand-in (upstream=pending:)"
+				(meta_patch "$key" "$slug" author) >/dev/null 2>&1 ||
+					err+=$'\n'"  $slug: a stand-in names the queued patch's author (author=)"
+			elif [[ $up == pending:* ]]; then
+				err+=$'\n'"  $slug: a stand-in (upstream=pending:) is never posted; posting='$v' must be -"
+			else
+				(meta_posting "$v" order) >/dev/null 2>&1 ||
+					err+=$'\n'"  $slug: posting='$v' has no posting record"
+			fi
 		fi
 	done < <(series_patches "$1")
 	all=$(series_patches "$1")
@@ -250,24 +267,98 @@ meta_check() {
 	[ -z "$err" ] || die "$META does not match ${1#"$TOP"/}:$err"
 }
 
-# postings_check TREE: the mainline series is the postings' patches in the
-# postings' order, and each posting applies to the base of TREE with only
-# the postings it needs applied first (git apply on a scratch index, so
-# nothing in TREE changes).
-postings_check() {
-	local tree=$1 p need f idx list err=''
+# meta_list TYPE NAME FIELD: a comma-list field as lines ("-" is empty).
+meta_list() {
+	local v
+	v=$( (meta_field "$1" "$2" "$3") 2>/dev/null) || v=-
+	[ "$v" = - ] || tr ',' '\n' <<<"$v"
+}
+
+# posting_prereqs POSTING: the Message-IDs of the queued upstream patches
+# a posting builds on, its own (prereq=) and those of the postings it
+# needs, once each.
+posting_prereqs() {
+	local n
+	{
+		meta_list posting "$1" prereq
+		for n in $(meta_list posting "$1" needs); do
+			meta_list posting "$n" prereq
+		done
+	} | awk '!seen[$0]++'
+}
+
+# posting_stack POSTING: the patches of the mainline series that go under
+# a posting, in series order: the stand-ins of its prerequisites
+# (posting_prereqs) and the patches of the postings it needs.
+posting_stack() {
+	local p slug v want ids
+	want=" $(meta_list posting "$1" needs | tr '\n' ' ') "
+	ids=" $(posting_prereqs "$1" | tr '\n' ' ') "
+	series_patches "$TOP/series" | while read -r p; do
+		slug=$(patch_slug "$p")
+		v=$(meta_patch mainline "$slug" posting)
+		if [ "$v" = - ]; then
+			v=$(meta_patch mainline "$slug" upstream)
+			[[ $ids == *" ${v#pending:} "* ]] && echo "$p"
+		elif [[ $want == *" $v "* ]]; then
+			echo "$p"
+		fi
+	done
+}
+
+# standins [SERIES_FILE]: the stand-in patches (upstream=pending:) of a
+# series, default the mainline one.
+standins() {
+	local s=${1:-$TOP/series} key p
+	key=$(meta_series "$s")
+	series_patches "$s" | while read -r p; do
+		[[ $(meta_patch "$key" "$(patch_slug "$p")" upstream) == pending:* ]] && echo "$p"
+	done
+	return 0
+}
+
+# postings_check_order: the posted patches of the mainline series are
+# the postings' patches in the postings' order, and every prerequisite of
+# a posting is a stand-in of the series placed before the posting's
+# patches. Prints what is wrong and fails.
+postings_check_order() {
+	local p f id list posted first pos at err=''
 	list=$(for p in $(meta_postings); do series_select "$TOP/series" posting "$p"; done)
-	[ "$list" = "$(series_patches "$TOP/series")" ] ||
-		die "the series file does not list the postings' patches in the postings' order (patches.meta)"
+	posted=$(series_patches "$TOP/series" | while read -r f; do
+		[ "$(meta_patch mainline "$(patch_slug "$f")" posting)" = - ] || echo "$f"
+	done)
+	[ "$list" = "$posted" ] ||
+		err+=$'\n'"  the series file does not list the postings' patches in the postings' order"
+	for p in $(meta_postings); do
+		first=$(series_select "$TOP/series" posting "$p" | head -n 1)
+		at=$(series_patches "$TOP/series" | grep -nxF "$first" | cut -d: -f1)
+		for id in $(meta_list posting "$p" prereq); do
+			pos=$(series_patches "$TOP/series" | grep -nxF -f <(standins "$TOP/series" | while read -r f; do
+				[ "$(meta_patch mainline "$(patch_slug "$f")" upstream)" = "pending:$id" ] && echo "$f"
+			done) | head -n 1 | cut -d: -f1)
+			if [ -z "$pos" ]; then
+				err+=$'\n'"  posting $p: prerequisite <$id> has no stand-in (upstream=pending:$id) in the series"
+			elif [ "$pos" -gt "$at" ]; then
+				err+=$'\n'"  posting $p: the stand-in for <$id> comes after the posting's first patch"
+			fi
+		done
+	done
+	[ -z "$err" ] || { echo "patches.meta and the series disagree:$err" >&2; return 1; }
+}
+
+# postings_check TREE: postings_check_order, and each posting applies to
+# the base of TREE on top of posting_stack alone (git apply on a scratch
+# index, so nothing in TREE changes).
+postings_check() {
+	local tree=$1 p f idx err=''
+	postings_check_order || exit 1
 	idx=$(mktemp)
 	for p in $(meta_postings); do
 		GIT_INDEX_FILE=$idx git -C "$tree" read-tree base
-		for need in $(meta_posting "$p" needs | tr ',' ' ' | sed 's/^-$//') "$p"; do
-			while read -r f; do
-				GIT_INDEX_FILE=$idx git -C "$tree" apply --cached "$f" 2>/dev/null ||
-					err+=$'\n'"  posting $p: $(basename "$f") does not apply after $([ "$need" = "$p" ] && echo "the earlier patches of the posting" || echo "posting $need")"
-			done < <(series_select "$TOP/series" posting "$need")
-		done
+		while read -r f; do
+			GIT_INDEX_FILE=$idx git -C "$tree" apply --cached "$f" 2>/dev/null ||
+				err+=$'\n'"  posting $p: $(basename "$f") does not apply on the base with only the patches it builds on"
+		done < <(posting_stack "$p"; series_select "$TOP/series" posting "$p")
 	done
 	rm -f "$idx"
 	[ -z "$err" ] || die "postings do not apply on their own:$err"

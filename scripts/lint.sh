@@ -61,6 +61,11 @@ for p in $(meta_postings); do
 	check "posting $p: text $(meta_posting "$p" text) exists" test -f "$TOP/$(meta_posting "$p" text)"
 done
 
+# What goes out by mail (scripts/postings-lint.sh, its own KTAP).
+check "postings: texts bounded, no private names, no stand-in posted" "$TOP/scripts/postings-lint.sh"
+check "cover-letter.txt lists the stack of patches.meta (make cover-letter)" \
+	diff <("$TOP/scripts/stack-overview.sh" | sed '/^Results/,$d') <(sed '/^Results/,$d' "$TOP/cover-letter.txt")
+
 # Each series is checked with the checkpatch.pl of the tree it targets:
 # a stable backport must follow that tree's APIs, not mainline's.
 for s in "$TOP/series" "$TOP"/stable/*/series; do

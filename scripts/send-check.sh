@@ -4,8 +4,9 @@
 # what a list would receive: one thread per posting, "[PATCH]" for a single
 # patch and "[PATCH n/m]" with a cover letter otherwise, To: from
 # get_maintainer.pl, In-Reply-To where patches.meta has reply-to=, no
-# harness marker line, and a stable request that names only mainline
-# commits. Nothing is sent.
+# harness marker line, the prerequisites (prereq=) named in the first
+# mail, no stand-in mailed, to=/cc= of patches.meta in the headers, and a
+# stable request that names only mainline commits. Nothing is sent.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -31,6 +32,7 @@ subjects_numbered() { # subjects_numbered N WANT SUBJECTS
 no_marker() { ! grep -l '^==== ' "$@" >/dev/null; }
 same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
 no_patch() { ! grep -q '^diff --git' "$1"; }
+absent() { ! grep -qF -- "$1" <<<"$2"; }
 
 rc=0
 BASE=7.3 "$TOP/scripts/send.sh" >"$CACHE/send-check.log" 2>&1 || rc=$?
@@ -51,6 +53,20 @@ for p in $(meta_postings); do
 	if [ "$reply" != - ]; then
 		ok "$(rc grep -qx "In-Reply-To: <$reply>" "${mails[0]}")" "posting $p: answers <$reply>"
 	fi
+	while read -r id; do
+		ok "$(rc grep -qxF "prerequisite-message-id: <$id>" "${mails[0]}")" "posting $p: names prerequisite <$id>"
+	done < <(posting_prereqs "$p")
+	while read -r f; do
+		s=$(sed -n '/^Subject: /{N; s/\n / /; s/\n.*//; s/^Subject: \[PATCH\] //p; q}' "$f")
+		ok "$(rc absent "] $s" "$subj")" "posting $p: the stand-in \"$s\" is not mailed"
+	done < <(standins)
+	to=$( (meta_posting "$p" to) 2>/dev/null || true)
+	if [ -n "$to" ]; then
+		ok "$(rc grep -qE "^To: ([^<]*<)?$to" "${mails[0]}")" "posting $p: To: starts with $to"
+	fi
+	for a in $(meta_list posting "$p" cc); do
+		ok "$(rc grep -qF "$a" <(sed '/^$/q' "${mails[0]}"))" "posting $p: Cc: $a"
+	done
 done
 
 rc=0

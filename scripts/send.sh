@@ -4,14 +4,19 @@
 # the mails are written to $CACHE/send/<posting>/mails/ and summarised.
 #
 # For each posting a scratch clone of the cached 7.3 base gets the
-# postings it needs, then its own patches (git am), signed off by the
-# sender (git rebase --signoff). b4 prep enrolls them, takes the posting's
+# patches it builds on (lib.sh posting_stack: the stand-ins of the queued
+# upstream patches it names as prereq=, and the postings it needs), then
+# its own patches (git am), signed off by the sender (git rebase
+# --signoff). Stand-ins are never mailed. b4 prep enrolls them, takes the posting's
 # text (patches.meta text=; harness marker lines removed) as the cover
 # letter, or for a single patch as the notes below its "---", and fills
 # To/Cc from scripts/get_maintainer.pl (b4 prep --auto-to-cc). b4 0.12
 # cannot answer an existing thread, so for reply-to= the first mail gets
-# In-Reply-To/References here. SEND=1 hands the mails to git send-email,
-# and only for a person's identity (git config user.name/user.email).
+# In-Reply-To/References here, and the prerequisites as b4 0.13+ writes
+# them ("prerequisite-message-id:" lines); to= and cc= of
+# patches.meta go first in To: and into Cc:. SEND=1 hands the mails to
+# git send-email, and only for a person's identity (git config
+# user.name/user.email).
 #
 # A stable BASE gets no patches from here (stable-kernel-rules: mainline
 # commits only): scripts/stable-request.sh writes the request instead.
@@ -39,14 +44,51 @@ tree=$(tree_dir "$BASE")
 lock_base "$BASE"
 fetch_base "$BASE" >&2
 
-# apply_posting TREE POSTING: git am the posting's patches onto HEAD.
-apply_posting() {
-	local list
+# apply_list TREE BRANCH PATCH...: git am the patches onto HEAD.
+apply_list() {
+	local tree=$1 branch=$2 list
+	shift 2
 	list=$(mktemp)
-	series_select "$series" posting "$2" | sed 's|.*/||' >"$list"
-	[ -s "$list" ] || die "posting '$2' has no patch in the series"
-	PATCH_DIR=$TOP/patches apply_series "$1" "$list" "posting-$2" >/dev/null || exit 1
+	printf '%s\n' "${@##*/}" >"$list"
+	PATCH_DIR=$TOP/patches apply_series "$tree" "$list" "$branch" >/dev/null || exit 1
 	rm -f "$list"
+}
+
+# add_header MAIL NAME ADDR...: append the addresses to header NAME (To:
+# or Cc:) of MAIL, or put them first with NAME=To-first; an address the
+# mail already has in that header moves instead of being repeated.
+add_header() {
+	python3 - "$@" <<'PY'
+import sys, email.utils
+path, name, addrs = sys.argv[1], sys.argv[2], sys.argv[3:]
+first = name == "To-first"
+name = "To" if first else name
+head, sep, body = open(path).read().partition("\n\n")
+fields = []
+for l in head.split("\n"):
+    if l[:1] in (" ", "\t") and fields:
+        fields[-1].append(l)
+    else:
+        fields.append([l])
+def is_name(f):
+    return f[0].startswith(name + ": ")
+vals = [" ".join(x.strip() for x in f)[len(name) + 2:] for f in fields if is_name(f)]
+have = email.utils.getaddresses(vals)
+known = {a: email.utils.formataddr((n, a)) for n, a in have}
+if first:
+    lst = [known.get(a, a) for a in addrs]
+    lst += [known[a] for _, a in have if a not in addrs]
+else:
+    lst = [known[a] for _, a in have] + [a for a in addrs if a not in known]
+new = [name + ": " + lst[0] + ("," if len(lst) > 1 else "")]
+new += ["\t" + a + ("," if i < len(lst) - 1 else "") for i, a in enumerate(lst) if i]
+at = next((i for i, f in enumerate(fields) if is_name(f)), None)
+if at is None:
+    at = next((i for i, f in enumerate(fields) if f[0].startswith("Subject: ")), len(fields))
+fields = [f for f in fields if not is_name(f)]
+fields.insert(at, new)
+open(path, "w").write("\n".join(l for f in fields for l in f) + sep + body)
+PY
 }
 
 for p in "${postings[@]}"; do
@@ -60,14 +102,12 @@ for p in "${postings[@]}"; do
 	git -C "$t" config sendemail.smtpserver localhost
 	git -C "$t" checkout -q base
 
-	needs=$(meta_posting "$p" needs)
-	if [ "$needs" != - ]; then
-		for n in ${needs//,/ }; do
-			apply_posting "$t" "$n"
-		done
-	fi
+	mapfile -t under < <(posting_stack "$p")
+	[ "${#under[@]}" = 0 ] || apply_list "$t" "under-$p" "${under[@]}"
 	git -C "$t" branch -q posting-base HEAD
-	apply_posting "$t" "$p"
+	mapfile -t own < <(series_select "$series" posting "$p")
+	[ "${#own[@]}" -gt 0 ] || die "posting '$p' has no patch in the series"
+	apply_list "$t" "posting-$p" "${own[@]}"
 	if [ "$person" = 1 ]; then
 		# The committed patches carry the repository's export identity;
 		# a person sends them as author, under their own sign-off only.
@@ -116,6 +156,33 @@ for p in "${postings[@]}"; do
 		# the others already reference the first one.
 		sed -i "0,/^Subject:/s//In-Reply-To: <$reply>\nReferences: <$reply>\n&/" "${mails[0]}"
 	fi
+	if [ "$n" = 1 ]; then
+		# b4 0.12 closes the notes of a single patch with a "---" line
+		# of its own above the patch's: keep the first, as git does.
+		python3 - "${mails[0]}" <<'PY'
+import sys
+path = sys.argv[1]
+t = open(path).read()
+open(path, "w").write(t.replace("\n---\n\n---\n", "\n\n", 1))
+PY
+	fi
+	# The prerequisites go with the first mail, as b4 0.13+ writes them:
+	# one "prerequisite-message-id:" line each, at the end of the text
+	# above the signature. (The template leaves out base-commit: the
+	# base is a Debian tarball import, no upstream commit.)
+	mapfile -t prereqs < <(posting_prereqs "$p")
+	if [ "${#prereqs[@]}" -gt 0 ]; then
+		grep -qx -- '-- ' "${mails[0]}" ||
+			die "posting '$p': no signature line in ${mails[0]} to put the prerequisites above"
+		pre=$(printf 'prerequisite-message-id: <%s>\\n' "${prereqs[@]}")
+		sed -i "0,/^-- \$/s//\n${pre%\\n}\n&/" "${mails[0]}"
+	fi
+	to=$( (meta_posting "$p" to) 2>/dev/null || true)
+	mapfile -t cc < <(meta_list posting "$p" cc)
+	for m in "${mails[@]}"; do
+		[ -z "$to" ] || add_header "$m" To-first "$to"
+		[ "${#cc[@]}" = 0 ] || add_header "$m" Cc "${cc[@]}"
+	done
 	if grep -l '^==== ' "${mails[@]}" >/dev/null; then
 		die "posting '$p': a harness marker line reached a mail ($(grep -l '^==== ' "${mails[@]}" | head -n 1))"
 	fi

@@ -7,7 +7,10 @@
 #   Patch-mainline: Not yet, <reason>
 #   References: <the upstream thread or notice>, where there is one
 # git am and quilt ignore these header lines. --check changes nothing and
-# fails, showing the difference, if a header is not what patches.meta says.
+# fails, showing the difference, if a header is not what patches.meta says,
+# a patch has no References:, a paragraph of a message is repeated, the
+# backports are not in the order of the request (commits=), or one comes
+# after a patch that is not upstream.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -34,7 +37,10 @@ headers() {
 		echo "Patch-mainline: $(meta_patch "$key" "$1" release)"
 		tr ',' '\n' <<<"${up#mainline:}" | sed 's/^/Git-commit: /'
 		;;
-	pending:*) echo "Patch-mainline: Not yet, another version was queued in mm-hotfixes-unstable" ;;
+	pending:*)
+		who=$(meta_patch "$key" "$1" author)
+		echo "Patch-mainline: Not yet, stand-in for ${who//_/ }'s patch queued in the mm tree"
+		;;
 	new)
 		if [ "$kind" = test ]; then
 			echo "Patch-mainline: Not yet, test only (not needed in a product kernel)"
@@ -47,6 +53,13 @@ headers() {
 	if [ "$link" != - ]; then
 		echo "References: https://lore.kernel.org/all/$link/"
 	fi
+}
+
+# message_check PATCH: every patch names a reference, and no paragraph
+# of its message is repeated (an export or header run applied twice).
+message_check() {
+	grep -q '^References: ' "$1" || { echo "error: ${1#"$TOP"/}: no References: header" >&2; return 1; }
+	awk 'BEGIN { RS = "" } /^diff --git/ { exit } NR > 1 && seen[$0]++ { bad = 1; print "error: " FILENAME ": paragraph repeated: " substr($0, 1, 60) > "/dev/stderr" } END { exit bad }' "$1"
 }
 
 rc=0
@@ -64,6 +77,7 @@ while read -r p; do
 		/^Subject: / { insubj = 1 }
 		{ print }' "$p" >"$new"
 	if [ "$check" = 1 ]; then
+		message_check "$p" || rc=1
 		if ! diff -u "$p" "$new" >&2; then
 			echo "error: ${p#"$TOP"/}: headers differ from patches.meta (run scripts/stable-headers.sh $dir)" >&2
 			rc=1
@@ -73,4 +87,25 @@ while read -r p; do
 		mv "$new" "$p"
 	fi
 done < <(series_patches "$series")
+# The request asks for the queue's upstream commits in the order stable
+# applies them (patches.meta commits=): the backports of the queue must
+# come in that order too.
+if [ "$check" = 1 ]; then
+	want=$(meta_queue "$key" commits | tr ',' '\n')
+	got=$(series_patches "$series" | while read -r p; do
+		v=$(meta_patch "$key" "$(patch_slug "$p")" upstream)
+		[[ $v != mainline:* ]] || tr ',' '\n' <<<"${v#mainline:}"
+	done)
+	if [ "$(grep -xF -f <(printf '%s\n' "$got") <<<"$want")" != "$got" ]; then
+		echo "error: $dir: the backports are not in the order of the request (patches.meta commits=, oldest first)" >&2
+		rc=1
+	fi
+	first_new=$(series_patches "$series" | while read -r p; do
+		[[ $(meta_patch "$key" "$(patch_slug "$p")" upstream) == mainline:* ]] && echo B || echo N
+	done | tr -d '\n')
+	if [[ $first_new == *N*B* ]]; then
+		echo "error: $dir: an upstream backport comes after a patch that is not upstream" >&2
+		rc=1
+	fi
+fi
 exit "$rc"

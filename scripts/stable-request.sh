@@ -84,16 +84,10 @@ mkdir -p "$out"
 	echo
 	sed '1,2d; /^==== \(generated\|end\): [a-z]* ====$/d' "$text"
 	echo
-	echo "The commits, in the order the mm-stable push notice lists them:"
+	echo "The commits, oldest first, in the order they apply:"
 	echo
 	for sha in $commits; do
-		subj=''
-		for p in "${want[@]}"; do
-			if meta_patch "$BASE" "$(patch_slug "$p")" upstream | grep -q "$sha"; then
-				subj=$(git mailinfo /dev/null /dev/null <"$p" | sed -n 's/^Subject: //p')
-			fi
-		done
-		echo "  commit $sha${subj:+ (\"$subj\")}"
+		echo "  commit $sha (\"$(meta_commit_subject "$sha")\")"
 	done
 } >"$out/request.eml"
 if grep -q '^==== ' "$out/request.eml"; then

@@ -64,7 +64,7 @@
 	cp -r "$S/../patches" "$p/patches"
 	cp -r "$S/../stable/7.2" "$p/stable/7.2"
 	local drain
-	drain=$(sed -n 's/^[0-9]*-\(mm-vmalloc-use-unbound-.*\)$/\1/p' "$p/stable/7.2/series")
+	drain=$(sed -n 's/^[0-9]*-\(mm-vmalloc-use-dedicated-unbound-.*\)$/\1/p' "$p/stable/7.2/series")
 	[ -n "$drain" ] || return 1
 	! PATCHES=$drain BASE=7.2 CACHE=$tmp/streqc "$p/scripts/send.sh" >"$tmp/out" 2>"$tmp/err" &&
 		grep -q "refusing to ask stable for $drain: it is not in mainline (upstream=pending:" "$tmp/err" &&

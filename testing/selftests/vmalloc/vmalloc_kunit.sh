@@ -5,6 +5,7 @@
 # (CONFIG_VMALLOC_KUNIT_TEST=y) and runs at boot; this prints its KTAP from
 # debugfs (kselftest's runner indents it as this test's output) and exits
 # with the suite's own verdict, its "ok/not ok N vmalloc_vmap_nodes" line.
+# Reported as: KUnit suite vmalloc_vmap_nodes
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
 set -eu

@@ -17,8 +17,8 @@
 #  - the helper's pool has no idle worker: wq_park parks work items on
 #    CPU 0's per-CPU pool, where the unpatched purge queues its helper
 #    (node 0 -> CPU 0), and on the shared unbound pool, where the series
-#    queues it ("vmap_purge"), so that on the series only its rescuer can
-#    run the helper;
+#    queues it ("vmap_drain_helpers"), so that on the series only its
+#    rescuer can run the helper;
 #  - a purge with a helper: vmap_backlog frees a small area on CPU 0 (a
 #    lazy area on vmap node 0: areas belong to the node of the CPU that
 #    allocated them), lazily frees 128 MiB of virtual space on CPU 1
