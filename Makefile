@@ -5,6 +5,8 @@
 #   make bench      same-run A/B benchmark of base vs series (doc/bench.md)
 #   make torture    reliability runs: hotplug, memory pressure, fault
 #                   injection + kmemleak (and KASAN rows after KASAN=1)
+#   make ablation   one patch against the step below it, in counted work
+#   make save RUN=dir  copy a run's data into results/ (committed evidence)
 #   other targets:  deps fetch apply export cover-letter send kselftest-tar
 #                   validate-all check-series quilt-check lint tooling-test
 #                   report clean distclean (README, doc/)
@@ -23,6 +25,8 @@
 #   BENCH_BOOTS=N       boots per kernel for make bench (default 3)
 #   TORTURE_BOOTS=N     boots per kernel for make torture (default 2)
 #   TORTURE_TESTS=torture/x.sh,...  only these torture tests (default all)
+#   ABLATION_STEP=k     make ablation: patch k against patch k-1 (default 2)
+#   AB_BOOTS=N          boots per kernel for make ablation (default 6)
 
 #   TESTS=dir/test,...  in-guest kselftests (default in scripts/lib.sh)
 #   CMDLINE="..."       guest kernel command line additions (scripts/lib.sh)
@@ -34,11 +38,11 @@
 BASES := $(shell bash -c '. scripts/lib.sh; base_list')
 BASE  ?= $(shell bash -c '. scripts/lib.sh; mainline_base')
 BRANCH ?= vmalloc-series
-export TORTURE_TESTS BASE SEND PATCHES STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE BENCH_BOOTS TORTURE_BOOTS
+export ABLATION_STEP AB_BOOTS TORTURE_TESTS BASE SEND PATCHES STEPS KASAN VARIANT SMP MEM ACCEL TESTS CACHE CMDLINE BENCH_BOOTS TORTURE_BOOTS
 
 SERIES = $(shell BASE=$(BASE) bash -c '. scripts/lib.sh; series_file "$$BASE"')
 
-.PHONY: all run bench torture deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check tooling-test lint test ci report clean distclean help
+.PHONY: all run bench torture ablation save deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check tooling-test lint test ci report clean distclean help
 .DEFAULT_GOAL := all
 
 all: run
@@ -92,6 +96,18 @@ bench: deps
 # "make KASAN=1 STEPS=ends" first to get the KASAN rows in the table.
 torture: deps
 	scripts/torture.sh
+
+# Patch ABLATION_STEP (default 2) against the step below it: AB_BOOTS
+# alternated boot pairs (default 6) of vmalloc/drain_placement.sh with
+# 64-page areas, counting drains, purges, kernel TLB flushes and IPIs;
+# paired ratios in ablation.md of $(CACHE)/ablation/<run>/ (doc/bench.md).
+ablation: deps
+	scripts/ablation.sh
+
+# Copy run directory RUN (as make ablation/bench/torture print it) into
+# results/<job>/<run-id>/: what the reports read, for committing.
+save:
+	scripts/results-save.sh $(RUN)
 
 # Every base and its series (mainline on 7.3, stable/7.2, stable/6.12),
 # every step built, booted, tested and checked.

@@ -17,8 +17,12 @@ this module, either by importing it or through its command line:
 
 A result's detail is its directive and the "# " diagnostic lines printed
 since the previous result at the same level (kselftest's runner prints a
-test's output that way). Lines before the version line (console noise,
-"# kernel=..." headers) are ignored; CR line endings are accepted.
+test's output that way, and ktap.rst puts a test's diagnostic lines
+directly before its result line). A subtest's "# " lines between its
+version line and its plan (KUnit's "# Subtest: NAME" header and attribute
+lines, scripts/report.sh's meta) are the subtest's own, not its first
+result's, as kunit.py reads them. Lines before the version line (console
+noise, "# kernel=..." headers) are ignored; CR line endings are accepted.
 """
 import re
 import sys
@@ -79,7 +83,7 @@ def parse(lines):
         while len(stack) > 1 and ind < stack[-1][1]:
             sub, _, pending, _ = stack.pop()
             stack[-1][0].children.append(sub)
-            sub.diag = pending
+            sub.diag = sub.diag + pending
         level = stack[-1]
         if ind != level[1] and not ln.lstrip().startswith("#"):
             errors.append("unexpected indentation: %r" % ln)
@@ -89,6 +93,10 @@ def parse(lines):
             if level[0].plan is not None:
                 errors.append("second plan at one level: %r" % ln)
             level[0].plan = int(m.group(1))
+            # Lines between the version line and the plan: the header.
+            if not level[0].children:
+                level[0].diag += level[2]
+                level[2] = []
             continue
         m = RESULT.match(ln)
         if m:
@@ -114,16 +122,19 @@ def parse(lines):
         text = ln.lstrip()
         if text.startswith("#"):
             d = text[2:] if text.startswith("# ") else text[1:]
-            if not d.startswith(NOISE):
+            if ind == level[1] and d.startswith("Subtest: ") and \
+                    level[0].plan is None and not level[0].children:
+                level[0].name = d[len("Subtest: "):]
+            elif not d.startswith(NOISE):
                 level[2].append(d)
             continue
         errors.append("not KTAP: %r" % ln)
     while len(stack) > 1:
         sub, _, pending, _ = stack.pop()
-        sub.diag = pending
+        sub.diag = sub.diag + pending
         stack[-1][0].children.append(sub)
         errors.append("subtest without a result line")
-    root.diag = stack[0][2]
+    root.diag = root.diag + stack[0][2]
     for t in [root] + _all(root):
         if t.plan is not None and t.plan != len(t.children):
             errors.append("plan 1..%d but %d results%s" %

@@ -30,54 +30,63 @@ cat <<HEAD
 $title
 $(printf '%*s' ${#title} '' | tr ' ' '=')
 
-Base: v${ver%%-*} as Debian's $pkg $ver ships it (configs/bases).
-Apply all of it with "git am patches/*.patch" or "quilt push -a". It
-holds the patches of three postings, one per destination tree, and
-stand-ins for queued upstream patches that the postings build on. A
-stand-in is this project's own implementation of the queued design,
-never posted: drop it when your tree has the real patch.
+Base: v${ver%%-*} as Debian's $pkg $ver ships it.
+Apply it all with "git am patches/*.patch" or "quilt push -a". It holds
+three postings, one per destination tree, and stand-ins: this project's
+own version of a queued upstream patch that a posting builds on, never
+posted; drop a stand-in when your tree has the real patch.
 
 HEAD
 
-n=0
+n=0 notes=''
 while read -r p; do
 	n=$((n + 1))
 	slug=$(patch_slug "$p")
 	post=$(meta_patch mainline "$slug" posting)
-	kind=$(meta_patch mainline "$slug" kind)
-	printf '%2d. %s\n' "$n" "$(subject "$p")"
 	if [ "$post" = - ]; then
 		up=$(meta_patch mainline "$slug" upstream)
 		who=$(meta_patch mainline "$slug" author)
-		printf '    stand-in for %s'"'"'s queued patch, not posted:\n    https://lore.kernel.org/all/%s/\n' \
-			"${who//_/ }" "${up#pending:}"
-	else
-		printf '    %s, posting "%s" (%s)\n' "$kind" "$post" "$(meta_posting "$post" tree)"
+		post=stand-in
+		notes+=$(printf '  %d: %s, https://lore.kernel.org/all/%s/' "$n" "${who//_/ }" "${up#pending:}")$'\n'
 	fi
+	printf '%2d %-16s %s\n' "$n" "$post" "$(subject "$p")"
 done < <(series_patches "$series")
+echo
+echo "Stand-ins for queued patches:"
+printf '%s' "$notes"
 
 echo
-echo "Postings (make send writes them; doc/sending.md):"
+echo "Postings (make send; doc/sending.md):"
 for p in $(meta_postings); do
 	nums=$(series_patches "$series" | grep -nxF -f <(series_select "$series" posting "$p") | cut -d: -f1 | paste -sd, -)
+	pre=$(posting_prereqs "$p" | while read -r id; do
+		k=0
+		while read -r q; do
+			k=$((k + 1))
+			[ "$(meta_patch mainline "$(patch_slug "$q")" upstream)" != "pending:$id" ] || echo "$k"
+		done < <(series_patches "$series")
+	done | sort -n | paste -sd, -)
 	printf '  %-16s %-12s patches %s' "$p" "$(meta_posting "$p" tree)" "$nums"
+	[ -z "$pre" ] || printf ' on stand-in %s' "$pre"
 	needs=$(meta_posting "$p" needs)
-	[ "$needs" = - ] || printf '; needs posting %s' "$needs"
+	[ "$needs" = - ] || printf ', after %s' "$needs"
 	echo
-	while read -r id; do
-		[ -n "$id" ] && printf '  %-16s prerequisite <%s>\n' "" "$id"
-	done < <(posting_prereqs "$p")
 done
 
 echo
 if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
-	echo "Results of run $(basename "$rep") ($(sed -n 's/^variant=//p' "$rep/meta") build, QEMU x86_64;"
-	echo "make report shows them whole; pass/fail/skip per step, XFAIL as fail):"
-	for d in $(find "$rep" -maxdepth 1 -name 'step-*' -printf '%f\n' | sort -t- -k2,2n -k2); do
+	summary=$(for d in $(find "$rep" -maxdepth 1 -name 'step-*' -printf '%f\n' | sort -t- -k2,2n -k2); do
 		[ -f "$rep/$d/results.tsv" ] || continue
-		printf '  %-8s %-44.44s %s\n' "${d#step-}" "$(cat "$rep/$d/title")" \
-			"$(awk -F'\t' '{ n[$2]++ } END { printf "%d/%d/%d", n["pass"], n["fail"], n["skip"] }' "$rep/$d/results.tsv")"
-	done
+		awk -F'\t' -v s="${d#step-}" '{ n[$2]++ } END { printf "%s %d %d %d\n", s, n["pass"], n["fail"], n["skip"] }' "$rep/$d/results.tsv"
+	done)
+	top=$(tail -n 1 <<<"$summary")
+	id=$(basename "$rep")
+	saved="run $id (not saved under results/)"
+	[ ! -d "$TOP/results/reports/$id" ] || saved="results/reports/$id"
+	echo "Results of $saved,"
+	echo "$(sed -n 's/^variant=//p' "$rep/meta") build, QEMU x86_64: $(wc -l <<<"$summary") steps built, booted and tested;"
+	echo "patched steps with a failure: $(awk 'NR > 2 && $3 > 0 { printf "%s%s", f ? "," : "", $1; f = 1 } END { if (!f) printf "none" }' <<<"$summary")."
+	echo "Top of the stack: $(awk '{ printf "%d passed, %d failed, %d skipped", $2, $3, $4 }' <<<"$top"); make report shows each step."
 else
 	echo "Results: none yet (run make, then make cover-letter)."
 fi

@@ -10,9 +10,11 @@
 
 # gfp_script DIR: the loader as the mainline test patch adds it, with
 # /dev/kmsg and tracefs pointed into DIR so that nothing on the host is
-# touched, plus stubs (first on PATH) for id, modinfo, modprobe and dmesg.
-# modprobe appends DIR/module.<gfp> (what the module would log) to the fake
-# log; dmesg prints it.
+# touched, plus stubs (first on PATH) for id, mkdir, modprobe and dmesg.
+# mkdir makes the trace instance with its event directory; modprobe -D
+# finds the module; modprobe appends DIR/module.<gfp> (what the module
+# would log) to the fake log and DIR/chunks.<gfp> (default 3) chunk
+# events to the instance's trace; dmesg prints the log.
 gfp_script() {
 	local d=$1 p
 	p=$(grep -l '^+++ b/tools/testing/selftests/mm/test_percpu_gfp.sh' "$TOP"/patches/*.patch)
@@ -21,14 +23,25 @@ gfp_script() {
 	awk '/^\+\+\+ b\/tools\/testing\/selftests\/mm\/test_percpu_gfp.sh/ { f = 1; next }
 		f && /^diff --git/ { f = 0 }
 		f && /^\+/ { print substr($0, 2) }' "$p" |
-		sed "s#/dev/kmsg#$d/kmsg#; s#/sys/kernel/tracing /sys/kernel/debug/tracing#$d/tracing#" >"$d/test.sh"
+		sed "s#/dev/kmsg#$d/kmsg#; s#^TRACING=/sys/kernel/tracing\$#TRACING=$d/tracing#" >"$d/test.sh"
+	grep -q "^TRACING=$d/tracing\$" "$d/test.sh"
 	printf '#!/bin/sh\necho 0\n' >"$d/bin/id"
-	printf '#!/bin/sh\nexit 0\n' >"$d/bin/modinfo"
+	# shellcheck disable=SC2016 # $1 is the stub's own argument
+	printf '#!/bin/sh\n/bin/mkdir -p "$1/events/percpu/percpu_create_chunk"\n' >"$d/bin/mkdir"
 	# The stubs find DIR in $GFP_FAKE (set by run_gfp).
 	cat >"$d/bin/modprobe" <<-'EOF'
 		#!/bin/sh
+		[ "$1" != -D ] || exit 0
 		for a; do case $a in gfp=*) g=${a#gfp=} ;; esac; done
 		cat "$GFP_FAKE/module.$g" >>"$GFP_FAKE/kmsg" 2>/dev/null
+		n=$(cat "$GFP_FAKE/chunks.$g" 2>/dev/null || echo 3)
+		for t in "$GFP_FAKE"/tracing/instances/*/trace; do
+			i=0
+			while [ "$i" -lt "$n" ]; do
+				echo "modprobe-1 [000] ..... 1.0: percpu_create_chunk: base_addr=0" >>"$t"
+				i=$((i + 1))
+			done
+		done
 		exit 1
 	EOF
 	cat >"$d/bin/dmesg" <<-'EOF'
@@ -69,7 +82,7 @@ run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 	lockdep_report "$d" '&some_other_lock'
 	run_gfp "$d"
 	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
-	grep -qx 'ok 1 test_percpu_gfp gfp=nofs # SKIP inconclusive, unrelated lockdep report' <<<"$out"
+	grep -qx 'ok 1 test_percpu_gfp gfp=nofs # SKIP a lockdep report not involving test_fs_lock' <<<"$out"
 }
 
 @test "gfp test: a NULL allocation under pressure is inconclusive" {
@@ -79,8 +92,37 @@ run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 	echo 'test_percpu_gfp: SKIP: gfp=noio: inconclusive, allocation 3 of 256 (16384 bytes) returned NULL with 90 pages available' >"$d/module.noio"
 	run_gfp "$d"
 	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
-	grep -q '^ok 1 test_percpu_gfp gfp=nofs # SKIP skipped by test_percpu_gfp' <<<"$out" &&
+	grep -qx 'ok 1 test_percpu_gfp gfp=nofs # SKIP inconclusive, allocation 40 of 256 (16384 bytes) returned NULL with 812 pages available' <<<"$out" &&
 		grep -q '^# gfp=noio: test_percpu_gfp: SKIP: gfp=noio: inconclusive, allocation 3 of 256' <<<"$out"
+}
+
+@test "gfp test: a pass that created no chunk tested nothing: SKIP" {
+	local d=$tmp/g4
+	gfp_script "$d"
+	echo 'test_percpu_gfp: PASS: gfp=nofs: 256 allocations of 16384 bytes, no FS reclaim dependency reported' >"$d/module.nofs"
+	echo 'test_percpu_gfp: PASS: gfp=noio: 256 allocations of 16384 bytes, no FS reclaim dependency reported' >"$d/module.noio"
+	echo 0 >"$d/chunks.noio"
+	run_gfp "$d"
+	[ "$rc" = 0 ] || { echo "rc=$rc $out"; return 1; }
+	grep -qx 'ok 1 test_percpu_gfp gfp=nofs' <<<"$out" &&
+		grep -qx '# gfp=nofs: 3 percpu chunks created' <<<"$out" &&
+		grep -qx 'ok 2 test_percpu_gfp gfp=noio # SKIP no new chunk was created, raise nr_objs' <<<"$out" &&
+		grep -qx '# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:0' <<<"$out"
+}
+
+@test "gfp test: without the module the loader skips with exit 4" {
+	local d=$tmp/g5
+	gfp_script "$d"
+	printf '#!/bin/sh\nexit 1\n' >"$d/bin/modprobe"
+	run_gfp "$d"
+	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
+	grep -qx 'SKIP: test_percpu_gfp module not available (CONFIG_TEST_PERCPU_GFP=m)' <<<"$out"
+}
+
+@test "gfp test: the default size is bounded on many CPUs" {
+	local p
+	p=$(grep -l '^+++ b/lib/test_percpu_gfp.c' "$TOP"/patches/*.patch)
+	grep -q '^+.*SZ_64M' "$p" && grep -q '^+.*SZ_4M / PAGE_ALIGN(size)' "$p"
 }
 
 @test "gfp test: the module's NULL verdict is a SKIP in the patch" {

@@ -21,7 +21,9 @@
 # and fails. The work done is reported, not judged: drains started, and
 # purges (trace_purge_vmap_area_lazy, which fires for every purge) split
 # into those that purged at least one area and those that purged none,
-# the same way on every kernel.
+# the same way on every kernel, and the function-call IPIs (x86 "CAL"
+# in /proc/interrupts; each kernel TLB flush sends one to every other
+# online CPU) received during the stress, summed over CPUs.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
 set -eu
@@ -58,12 +60,17 @@ echo 1 >"$wq/events/workqueue/workqueue_execute_start/enable"
 echo 1 >"$lazy/events/vmalloc/free_vmap_area_noflush/enable"
 echo 1 >"$lazy/events/vmalloc/purge_vmap_area_lazy/enable"
 
+# irqs NAME: the per-CPU counts of the /proc/interrupts line NAME, summed.
+irqs() { awk -v n="$1:" -v c="$(grep -c '^processor' /proc/cpuinfo)" '
+	$1 == n { for (i = 2; i <= c + 1; i++) s += $i } END { print s + 0 }' /proc/interrupts; }
+cal0=$(irqs CAL)
 echo "stress: test_vmalloc run_test_mask=1 nr_pages=$PAGES nr_threads=$THREADS test_loop_count=$LOOPS"
 modprobe test_vmalloc run_test_mask=1 nr_pages="$PAGES" nr_threads="$THREADS" \
 	test_loop_count="$LOOPS" test_repeat_count=1 2>/dev/null || true
 # Let a drain queued at the very end finish, then free a few more areas so
 # that the last free_vmap_area_noflush event shows the settled counter.
 sleep 3
+cal1=$(irqs CAL)
 modprobe test_vmalloc run_test_mask=1 nr_threads=1 test_loop_count=10 \
 	test_repeat_count=1 2>/dev/null || true
 
@@ -107,6 +114,7 @@ helper_x=$(count executed purge_vmap_node)
 drain_x=$(count executed drain_vmap_area_work)
 echo "queued: drain=$drain_q helpers=$helper_q; executions: drain=$drain_x helpers=$helper_x"
 echo "purges: $purged purged at least one area, $empty purged none"
+echo "function-call IPIs during the stress: $((cal1 - cal0))"
 # queued FUNC WQ REQ_CPU POOL_CPU / executed FUNC WQ POOL_CPU RUN_CPU
 echo "queued on (function workqueue req_cpu pool): $(awk '$1 == "queued" {
 	p = ($5 == -1) ? "unbound" : "cpu" $5; print $2, $3, $4, p }' /tmp/placement |

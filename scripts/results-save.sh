@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# results-save.sh RUN: copy the parts of run directory RUN that the reports
+# read (meta, report.ktap, report.txt, the reports' JSON and Markdown;
+# per boot or step ktap.log, results.tsv, title, check.counts,
+# boot.status, accel; no kernels, initramfs or console logs) into
+# results/<job>/<run-id>/ of this repository, for committing. RUN is
+# $CACHE/<job>/<run-id>: reports/<id> of make, or the directory make
+# ablation, bench or torture prints. Refuses to overwrite a saved run.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+case "${1:-}" in -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+run=${1:?usage: results-save.sh RUN (a run directory; see make help)}
+run=$(realpath "$run" 2>/dev/null) || die "no run directory '$1'"
+[ -f "$run/meta" ] || die "'$run' is not a run directory (no meta file); run make ablation, bench or torture first"
+dest=$TOP/results/$(basename "$(dirname "$run")")/$(basename "$run")
+[ ! -e "$dest" ] || die "$dest exists already; remove it first to save the run again"
+mkdir -p "$dest"
+for f in "$run"/meta "$run"/report.ktap "$run"/report.txt "$run"/*.json "$run"/*.md; do
+	[ ! -f "$f" ] || cp "$f" "$dest/"
+done
+for b in "$run"/*/; do
+	b=${b%/}
+	mkdir -p "$dest/$(basename "$b")"
+	for f in ktap.log results.tsv title check.counts boot.status accel; do
+		[ ! -f "$b/$f" ] || cp "$b/$f" "$dest/$(basename "$b")/"
+	done
+done
+echo "${dest#"$TOP"/}"

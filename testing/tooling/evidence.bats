@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# Tooling tests: the committed evidence under results/. Each saved
+# ablation run's report, regenerated from its saved boots, is the one
+# committed beside them; every figure results/CITED lists is what the
+# cited run gives and is quoted in the prose file that cites it.
+
+# shellcheck source=testing/tooling/helpers.bash
+. "$BATS_TEST_DIRNAME/helpers.bash"
+
+@test "evidence: every saved ablation report regenerates from its boots" {
+	local r n=0
+	for r in "$TOP"/results/ablation/*/; do
+		[ -f "$r/meta" ] || continue
+		rm -rf "$tmp/run"
+		cp -r "$r" "$tmp/run"
+		rm -f "$tmp/run/ablation.md" "$tmp/run/ablation.json"
+		python3 "$S/ablation-report.py" --write "$tmp/run" >/dev/null
+		diff -u "$r/ablation.md" "$tmp/run/ablation.md"
+		diff -u "$r/ablation.json" "$tmp/run/ablation.json"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
+
+@test "evidence: each cited figure is in its run and in the prose" {
+	local file run key a b got
+	while read -r file run key a b; do
+		[ -f "$TOP/$file" ] || { echo "CITED: no file $file"; return 1; }
+		[ -f "$TOP/$run/ablation.json" ] || { echo "CITED: no run $run"; return 1; }
+		got=$(python3 -c '
+import json, statistics, sys
+s = json.load(open(sys.argv[1]))
+r = [r for r in s["rows"] if r["key"] == sys.argv[2]][0]
+print("%g %g" % (statistics.median(r["base"]), statistics.median(r["series"])))' \
+			"$TOP/$run/ablation.json" "$key")
+		# The prose rounds a half-way median (an even number of boots) up.
+		got=$(awk '{ printf "%d %d", int($1 + 0.5), int($2 + 0.5) }' <<<"$got")
+		[ "$got" = "$a $b" ] ||
+			{ echo "$file: $run $key is $got, CITED says $a $b"; return 1; }
+		tr -s ' \n' ' ' <"$TOP/$file" | grep -Eq "(^|[^0-9])$a( per boot| \(median\))?( to | -> )$b([^0-9]|$)" ||
+			{ echo "$file does not quote $key as $a -> $b"; return 1; }
+	done < <(grep -v '^#' "$TOP/results/CITED")
+}
+
+@test "evidence: the paired rule cannot report a change from 5 pairs" {
+	run python3 -c '
+import sys; sys.path.insert(0, sys.argv[1])
+from report.paired import paired
+p = paired([(100, 50)] * 5)
+assert p["sign_p"] == 0.0625 and not p["change"], p
+p = paired([(100, 50)] * 6)
+assert p["sign_p"] == 0.0312 and p["change"], p
+p = paired([(100, 101), (100, 99)] * 3)
+assert not p["change"], p
+print("ok")' "$S"
+	[ "$status" = 0 ] && [ "$output" = ok ]
+}
