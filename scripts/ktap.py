@@ -7,7 +7,9 @@ runner, the tooling tests, lint, the bench and torture boots) goes through
 this module, either by importing it or through its command line:
 
   ktap.py tsv LOG TESTS   results.tsv rows (name, pass|fail|skip, detail)
-                          of the top-level results; every requested test
+                          of the top-level results, each followed by the
+                          KUnit cases it printed ("kunit: SUITE: CASE");
+                          every requested test
                           (dir/test, comma separated) must have one, or it
                           gets "fail  no result"
   ktap.py counts LOG      "PASSED FAILED SKIPPED" over the top-level results
@@ -173,14 +175,37 @@ def test_output(path, name):
     return (t.status, t.diag) if t else (None, [])
 
 
+def _detail(t):
+    detail = ([t.directive] if t.directive else []) + t.diag
+    # One "\\n"-terminated line per detail line (report.sh prints them
+    # with printf %b).
+    return "".join(d + "\\n" for d in detail).replace("\t", " ")
+
+
+def kunit_rows(t):
+    """Rows for the KUnit cases whose KTAP top-level test T printed (a
+    selftest such as vmalloc_kunit.sh that shows a suite's results):
+    "kunit: SUITE: CASE", one per case, so that a skipped or failing
+    case is a result of its own, not hidden in the suite's verdict."""
+    # Message lines a case printed across newlines ("flags 0x10100") are
+    # neither KTAP nor diagnostics; left in, they would close the levels.
+    lines = [d for d in t.diag if d.lstrip().startswith("#") or
+             VERSION.match(d) or PLAN.match(d) or RESULT.match(d)]
+    sub, _ = parse(lines)
+    rows = []
+    for suite in _all(sub):
+        for c in suite.children:
+            if not c.children:
+                rows.append(("kunit: %s: %s" % (suite.name, c.name),
+                             c.status, _detail(c)))
+    return rows
+
+
 def tsv_rows(root, tests):
     rows = []
     for t in root.children:
-        detail = ([t.directive] if t.directive else []) + t.diag
-        # One "\\n"-terminated line per detail line (report.sh prints them
-        # with printf %b).
-        rows.append((t.name, t.status,
-                     "".join(d + "\\n" for d in detail).replace("\t", " ")))
+        rows.append((t.name, t.status, _detail(t)))
+        rows.extend(kunit_rows(t))
     names = {t.name for t in root.children}
     for spec in [s for s in tests.split(",") if s]:
         d, _, n = spec.rpartition("/")

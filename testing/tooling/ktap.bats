@@ -206,3 +206,27 @@ PY
 		! grep -q ERROR "$tmp/f.out" || { cat "$tmp/f.out"; return 1; }
 	check_view "$tmp/frun" kunit "$tmp/f.json" "$tmp/f.xml"
 }
+
+@test "ktap.py tsv: the KUnit cases a selftest prints are results of their own" {
+	local r
+	r=$(python3 "$S/ktap.py" tsv "$BATS_TEST_DIRNAME/data/guest-0+tests.ktap.log" \
+		vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percpu_gfp.sh | cut -f1,2)
+	diff <(grep '^kunit: ' <<<"$r") - <<-'EOF'
+		kunit: vmalloc_vmap_nodes: vn_id_round_trip	pass
+		kunit: vmalloc_vmap_nodes: vn_id_decode_untagged	pass
+		kunit: vmalloc_vmap_nodes: vn_id_decode_high_bits	fail
+		kunit: vmalloc_vmap_nodes: va_pool_index	fail
+		kunit: vmalloc_vmap_nodes: vmap_node_shrink_scan_busy	fail
+		kunit: vmalloc_vmap_nodes: lazy_drain_below_threshold	fail
+	EOF
+	# Each case sits right after the suite's own row.
+	grep -A1 -x $'selftests: vmalloc: vmalloc_kunit.sh\tfail' <<<"$r" | grep -q vn_id_round_trip
+}
+
+@test "expected-failures names the KUnit cases that fail on the base, not only the suite" {
+	local c
+	for c in vn_id_decode_high_bits va_pool_index vmap_node_shrink_scan_busy lazy_drain_below_threshold; do
+		grep -q "^\*|0+tests|kunit: vmalloc_vmap_nodes: $c|" "$TOP/testing/expected-failures"
+	done
+	! grep -q "^\*|0+tests|kunit: vmalloc_vmap_nodes: vn_id_round_trip|" "$TOP/testing/expected-failures"
+}
