@@ -14,7 +14,8 @@
 #   cpus     the CPU-axis counts of the latest BENCH_PARTS=cpus run
 #   and the top-level cover-letter.txt, the overview of the whole stack
 #   (scripts/stack-overview.sh), with the latest report's results.
-# BASE=7.2 or 6.12: stable/X.Y/cover-letter.txt, the results block.
+# BASE=7.2 or 6.12: stable/X.Y/cover-letter.txt, the results block, at
+#   the step before the queue's first stand-in (backports and test only).
 # A block whose input is missing (a fresh clone has no .cache) is kept as
 # it is. REPORT=, ISOLCPU=, BENCH=, CPUS=<dir> pick other runs than the
 # latest ones.
@@ -145,7 +146,12 @@ if is_mainline "$BASE"; then
 else
 	rm -f "$gen"/*
 	if [ -n "$rep" ]; then
-		results_block "$(series_patches "$series" | wc -l)" "$(meta_queue "$BASE" tests)" >"$gen/results"
+		# The request's evidence is its own content: the step before
+		# the queue's first stand-in (the backports and the test).
+		first=$(standins "$series" | head -n 1)
+		step=$(series_patches "$series" | wc -l)
+		[ -z "$first" ] || step=$(($(series_patches "$series" | grep -nxF "$first" | cut -d: -f1) - 1))
+		results_block "$step" "$(meta_queue "$BASE" tests)" >"$gen/results"
 	else
 		log "no report for $BASE (run make BASE=$BASE): results block left as it is"
 	fi
