@@ -226,6 +226,7 @@ job_setup() {
 	local out
 	base_field "$1" 2 >/dev/null
 	JOB_SERIES=$(series_file "$1")
+	check_settings "$JOB_SERIES"
 	JOB_TREE=$(tree_dir "$1")
 	lock_base "$1"
 	fetch_base "$1" || exit 1

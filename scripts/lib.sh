@@ -54,6 +54,31 @@ variant_frags() {
 	esac
 }
 
+# check_settings SERIES_FILE: fail at once, before any fetch or build, on
+# a setting that would run something other than what was asked: STEPS,
+# VARIANT, SMP, BOOTS counts, and TESTS entries that name no test (in
+# testing/selftests, testing/NAME/guest as NAME/X.sh, or added under
+# tools/testing/selftests by a patch of SERIES_FILE).
+check_settings() {
+	local t d dir
+	dir=$(dirname "$1")
+	case "$STEPS" in all | ends) ;; *) die "STEPS must be all or ends, not '$STEPS'" ;; esac
+	case "$VARIANT" in lockdep | kasan | torture | perf) ;;
+	*) die "VARIANT must be lockdep, kasan, torture or perf, not '$VARIANT'" ;;
+	esac
+	[[ $SMP =~ ^[1-9][0-9]*$ ]] || die "SMP must be a number of vCPUs, not '$SMP'"
+	for t in BENCH_BOOTS TORTURE_BOOTS AB_BOOTS; do
+		[ -z "${!t:-}" ] || [[ ${!t} =~ ^[1-9][0-9]*$ ]] || die "$t must be a positive number, not '${!t}'"
+	done
+	for t in ${TESTS//,/ }; do
+		[[ $t == */* ]] || die "TESTS entry '$t' is not DIR/TEST (for example vmalloc/drain_placement.sh)"
+		d=${t%%/*}
+		[ -e "$TOP/testing/selftests/$t" ] || [ -e "$TOP/testing/$d/guest/${t#*/}" ] ||
+			grep -qxF "+++ b/tools/testing/selftests/$t" "$dir"/patches/*.patch 2>/dev/null ||
+			die "TESTS entry '$t' names no test (not in testing/selftests, testing/$d/guest, or added by a patch of ${1#"$TOP"/})"
+	done
+}
+
 # configure TREE OUT ARCH CROSS_COMPILE FRAGMENT...: the one Kconfig step of
 # the harness: tinyconfig, the fragments merged on top, olddefconfig.
 configure() {
@@ -125,19 +150,37 @@ send_mails() {
 	git -C "$dir" send-email --confirm=never "$@"
 }
 
+# ktap_check NAME CMD...: run CMD and append its result to the caller's
+# array "results" for ktap_print: "ok %d NAME", or "not ok %d NAME" with
+# the last 15 lines of CMD's output as its diagnostics.
+ktap_check() {
+	local name=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
+		results+=("ok %d $name")
+	else
+		results+=("not ok %d $name"$'\n'"$(tail -n 15 <<<"$out" | sed 's/^/# /')")
+	fi
+}
+
 # ktap_print RESULT...: a KTAP document of the results, each "ok %d NAME"
-# or "not ok %d NAME" with optional "# ..." lines; fails if any is not ok.
+# or "not ok %d NAME" followed by optional "# ..." lines, which are
+# printed before their result line (ktap.rst); fails if any is not ok.
 ktap_print() {
-	local r i=0 fail=0
+	local r i=0 fail=0 pass=0
 	echo "KTAP version 1"
 	echo "1..$#"
 	for r in "$@"; do
 		i=$((i + 1))
-		# The number goes in place of the first "%d"; the rest is text
-		# (checker output can contain "%").
+		[[ $r != *$'\n'* ]] || printf '%s\n' "${r#*$'\n'}"
+		# The number goes in place of the "%d" of the result line; the
+		# diagnostics are text (checker output can contain "%").
+		r=${r%%$'\n'*}
 		printf '%s\n' "${r/\%d/$i}"
-		[[ $r == "not ok"* ]] && fail=$((fail + 1))
+		if [[ $r == "not ok"* ]]; then fail=$((fail + 1)); else pass=$((pass + 1)); fi
 	done
+	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 	[ "$fail" = 0 ]
 }
 

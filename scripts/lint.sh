@@ -11,16 +11,6 @@ need_tool shellcheck shellcheck
 # checkpatch cannot look up the ids in Fixes: tags (they are checked by hand).
 CHECKPATCH_IGNORE=UNKNOWN_COMMIT_ID
 results=()
-check() { # check NAME CMD...: run CMD, record ok/not ok with its output
-	local name=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	if [ "$rc" = 0 ]; then
-		results+=("ok %d $name")
-	else
-		results+=("not ok %d $name"$'\n'"$(tail -n 15 <<<"$out" | sed 's/^/# /')")
-	fi
-}
 
 cd "$TOP"
 # By the first line only (test scripts write other scripts in heredocs).
@@ -38,32 +28,32 @@ first_line_is() { # first_line_is SHEBANG DIR...
 mapfile -t bash_scripts < <(first_line_is '#!/usr/bin/env bash' scripts testing .ci)
 mapfile -t sh_scripts < <(first_line_is '#!/bin/sh' testing)
 mapfile -t bats_files < <(first_line_is '#!/usr/bin/env bats' testing)
-check "shellcheck bash scripts (${#bash_scripts[@]})" shellcheck -x -P scripts "${bash_scripts[@]}"
-check "shellcheck bats tests (${#bats_files[@]})" shellcheck -x "${bats_files[@]}" testing/tooling/helpers.bash
-check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -s sh "${sh_scripts[@]}"
+ktap_check "shellcheck bash scripts (${#bash_scripts[@]})" shellcheck -x -P scripts "${bash_scripts[@]}"
+ktap_check "shellcheck bats tests (${#bats_files[@]})" shellcheck -x "${bats_files[@]}" testing/tooling/helpers.bash
+ktap_check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -s sh "${sh_scripts[@]}"
 
 # Commit messages must carry measured evidence, not the placeholder.
 no_placeholder() { ! grep -l "EVIDENCE-PLACEHOLDER" "$TOP"/patches/*.patch "$TOP"/stable/*/patches/*.patch; }
-check "no evidence placeholder left in patches" no_placeholder
+ktap_check "no evidence placeholder left in patches" no_placeholder
 
 # patches.meta describes every patch of every series; the mainline
 # postings apply on their own, in their order.
 for s in "$TOP/series" "$TOP"/stable/*/series; do
-	check "patches.meta covers ${s#"$TOP"/}" meta_check "$s"
+	ktap_check "patches.meta covers ${s#"$TOP"/}" meta_check "$s"
 done
 mainline=$(mainline_base)
 fetch_base "$mainline" 2>/dev/null
-check "each posting applies to the base on its own" postings_check "$(tree_dir "$mainline")"
+ktap_check "each posting applies to the base on its own" postings_check "$(tree_dir "$mainline")"
 for s in "$TOP"/stable/*/series; do
-	check "stable headers of ${s#"$TOP"/} match patches.meta" "$TOP/scripts/stable-headers.sh" --check "$(dirname "$s")"
+	ktap_check "stable headers of ${s#"$TOP"/} match patches.meta" "$TOP/scripts/stable-headers.sh" --check "$(dirname "$s")"
 done
 for p in $(meta_postings); do
-	check "posting $p: text $(meta_posting "$p" text) exists" test -f "$TOP/$(meta_posting "$p" text)"
+	ktap_check "posting $p: text $(meta_posting "$p" text) exists" test -f "$TOP/$(meta_posting "$p" text)"
 done
 
 # What goes out by mail (scripts/postings-lint.sh, its own KTAP).
-check "postings: texts bounded, no private names, no stand-in posted" "$TOP/scripts/postings-lint.sh"
-check "cover-letter.txt lists the stack of patches.meta (make cover-letter)" \
+ktap_check "postings: texts bounded, no private names, no stand-in posted" "$TOP/scripts/postings-lint.sh"
+ktap_check "cover-letter.txt lists the stack of patches.meta (make cover-letter)" \
 	diff <("$TOP/scripts/stack-overview.sh" | sed '/^Results/,$d') <(sed '/^Results/,$d' "$TOP/cover-letter.txt")
 
 # Each series is checked with the checkpatch.pl of the tree it targets:
@@ -75,7 +65,7 @@ for s in "$TOP/series" "$TOP"/stable/*/series; do
 	fetch_base "$b" 2>/dev/null
 	cp=$(tree_dir "$b")/scripts/checkpatch.pl
 	while read -r p; do
-		check "checkpatch --strict ${p#"$TOP"/}" \
+		ktap_check "checkpatch --strict ${p#"$TOP"/}" \
 			perl "$cp" --strict --no-tree --quiet --show-types --ignore "$CHECKPATCH_IGNORE" "$p"
 	done < <(series_patches "$s")
 done
@@ -83,12 +73,12 @@ done
 # The benchmark's out-of-tree probe module: kernel style, except the
 # version check it needs to build on every base (6.12 lacks hrtimer_setup).
 for m in "$TOP"/testing/*/*/*.c; do
-	check "checkpatch --strict ${m#"$TOP"/}" perl "$(tree_dir "$mainline")/scripts/checkpatch.pl" \
+	ktap_check "checkpatch --strict ${m#"$TOP"/}" perl "$(tree_dir "$mainline")/scripts/checkpatch.pl" \
 		--strict --no-tree --quiet --show-types -f \
 		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON "$m"
 done
 # Host-side report scripts must at least compile.
-check "python3 parses scripts/*.py" python3 -c \
+ktap_check "python3 parses scripts/*.py" python3 -c \
 	'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' "$TOP"/scripts/*.py
 
 ktap_print "${results[@]}"

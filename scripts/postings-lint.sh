@@ -19,16 +19,6 @@ case "${1:-}" in -h | --help)
 esac
 
 results=()
-ok() { # ok NAME CMD...: record ok/not ok with the command's output
-	local name=$1 out rc=0
-	shift
-	out=$("$@" 2>&1) || rc=$?
-	if [ "$rc" = 0 ]; then
-		results+=("ok %d $name")
-	else
-		results+=("not ok %d $name"$'\n'"$(tail -n 15 <<<"$out" | sed 's/^/# /')")
-	fi
-}
 tmpd=$(mktemp -d)
 trap 'rm -rf "$tmpd"' EXIT
 MAX_NOTES=${MAX_NOTES:-40}
@@ -55,12 +45,12 @@ no_private_names() { # no_private_names FILE...: no run id, no local test
 }
 changelog() { awk '/^---$/ { exit } body { print } /^$/ { body = 1 }' "$1"; }
 for p in $(meta_postings); do
-	ok "posting $p: text is at most $MAX_NOTES lines" notes_bounded "$p"
+	ktap_check "posting $p: text is at most $MAX_NOTES lines" notes_bounded "$p"
 	posted_text "$p" >"$tmpd/$p.text"
 	while read -r f; do
 		changelog "$f" >"$tmpd/$p.$(basename "$f")"
 	done < <(series_select "$TOP/series" posting "$p")
-	ok "posting $p: no private run id or local test name" no_private_names "$tmpd/$p".*
+	ktap_check "posting $p: no private run id or local test name" no_private_names "$tmpd/$p".*
 done
 no_standin_posted() { # every patch of a posting is the project's own
 	local p f bad=''
@@ -72,7 +62,7 @@ no_standin_posted() { # every patch of a posting is the project's own
 	done
 	[ -z "$bad" ] || { printf '%s' "$bad"; return 1; }
 }
-ok "no posting carries a stand-in" no_standin_posted
-ok "prerequisites are stand-ins placed before their postings" postings_check_order
+ktap_check "no posting carries a stand-in" no_standin_posted
+ktap_check "prerequisites are stand-ins placed before their postings" postings_check_order
 
 ktap_print "${results[@]}"

@@ -35,6 +35,7 @@ last=$((${#commits[@]} - 1))
 # results as tab-separated "name, pass|fail|skip, detail" lines.
 step_results() {
 	local c=$1 d=$2 art
+	log "$where: build"
 	if ! art=$("$TOP/scripts/build.sh" "$BASE" "$c" 2>"$d/build.err"); then
 		cat "$d/build.err" >&2
 		printf 'build\tfail\t%s\n' "$(tail -n 1 "$d/build.err")"
@@ -42,9 +43,11 @@ step_results() {
 	fi
 	printf 'build\tpass\t%s warning lines\n' "$(cat "$art/warnings")"
 	if [ "$BOOT" = 1 ]; then
+		log "$where: boot and tests"
 		boot_results "$art" "$d"
 	fi
 	if [ "$CHECKS" = 1 ]; then
+		log "$where: checkpatch, W=1 + sparse builds"
 		"$TOP/scripts/check-step.sh" "$BASE" "$c" "$prevdir" "$d"
 	fi
 }
@@ -75,11 +78,19 @@ boot_results() {
 # do_step NAME COMMIT TITLE: one step; warning counts are compared with
 # the previous step that was checked.
 prevdir=
+nsteps=0
+done_steps=0
 do_step() {
-	local d=$run/step-$1
+	local d=$run/step-$1 where
+	done_steps=$((done_steps + 1))
+	where="step $1 ($done_steps/$nsteps): $3"
 	mkdir -p "$d"
 	echo "$3" >"$d/title"
 	step_results "$2" "$d" >"$d/results.tsv"
+	# The step's results as soon as it is done: the failures, or a count.
+	awk -F'\t' -v w="$where" '$2 != "pass" { bad = bad "\n  " $2 ": " $1 } { n++ }
+		END { printf "[done] %s: %d results, %s\n", w, n, bad == "" ? "all pass" : "not passing:" bad }' \
+		"$d/results.tsv" >&2
 	prevdir=$d
 }
 
@@ -88,6 +99,8 @@ do_step() {
 # seen failing on the unfixed code without breaking bisection of the series.
 mapfile -t tcommits < <(apply_tests_only "$tree" "$series")
 
+nsteps=$((1 + (${#tcommits[@]} > 1 ? 1 : 0) + last))
+[ "$STEPS" != ends ] || nsteps=$((1 + (${#tcommits[@]} > 1 ? 1 : 0) + 1))
 do_step 0 "${commits[0]}" "base $(base_field "$BASE" 2) $(base_version "$BASE")"
 if [ ${#tcommits[@]} -gt 1 ]; then
 	do_step 0+tests "${tcommits[-1]}" "base + test patches only ($(( ${#tcommits[@]} - 1 ))): unfixed code, new tests"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bats
+# Tooling tests: a bad setting fails before anything is fetched or built,
+# in under a second, with a message that names the fix.
+
+# shellcheck source=testing/tooling/helpers.bash
+. "$BATS_TEST_DIRNAME/helpers.bash"
+
+# bad VAR=VALUE MESSAGE: scripts/run.sh with VAR=VALUE and an empty cache
+# fails fast, says MESSAGE, and leaves the cache empty.
+bad() {
+	local c=$tmp/cache-$RANDOM start end
+	mkdir -p "$c"
+	start=$(date +%s%N)
+	run env CACHE="$c" "$1" "$S/run.sh"
+	end=$(date +%s%N)
+	[ "$status" -ne 0 ] || { echo "exit 0 for $1"; return 1; }
+	grep -qF "$2" <<<"$output" || { echo "output: $output"; return 1; }
+	[ -z "$(ls -A "$c")" ] || { echo "cache touched: $(ls -A "$c")"; return 1; }
+	[ $(((end - start) / 1000000)) -lt 1000 ] || { echo "took $(((end - start) / 1000000)) ms"; return 1; }
+}
+
+@test "settings: a mistyped STEPS fails before any fetch" {
+	bad STEPS=ennds "STEPS must be all or ends, not 'ennds'"
+}
+
+@test "settings: an unknown VARIANT fails before any fetch" {
+	bad VARIANT=lockdepp "VARIANT must be lockdep, kasan, torture or perf"
+}
+
+@test "settings: a TESTS entry that names no test fails" {
+	bad TESTS=vmalloc/drain_placment.sh "TESTS entry 'vmalloc/drain_placment.sh' names no test"
+}
+
+@test "settings: a TESTS entry without its directory fails" {
+	bad TESTS=drain_placement.sh "is not DIR/TEST"
+}
+
+@test "settings: a test the series adds to the kernel tree is accepted" {
+	run bash -c 'TESTS=mm/test_percpu_gfp.sh,torture/reclaim_stall.sh; . "$1/lib.sh"; check_settings "$TOP/series"' _ "$S"
+	[ "$status" = 0 ] || { echo "$output"; return 1; }
+}
