@@ -2,8 +2,9 @@
 # kselftest-tar.sh BASE OUT.tar.gz: pack this series' kselftests the way
 # "make -C tools/testing/selftests gen_tar" lays out an install: the
 # kernel's run_kselftest.sh and kselftest/ helpers, kselftest-list.txt and
-# one directory per collection, so that a lab (tuxrun, LAVA, KernelCI) can
-# run them with run_kselftest.sh on a kernel built from the series.
+# one directory per collection, at the top of the archive as gen_tar's
+# "tar -C $INSTALL_PATH ." puts them, so that run_kselftest.sh runs them
+# on a kernel built from the series.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +16,7 @@ tree=$JOB_TREE top=${JOB_COMMITS[-1]}
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
-k=$root/kselftest_install
+k=$root
 mkdir -p "$k/kselftest"
 st=tools/testing/selftests
 for f in run_kselftest.sh kselftest/runner.sh kselftest/ktap_helpers.sh kselftest/prefix.pl; do
@@ -31,5 +32,6 @@ for t in ${TESTS//,/ }; do
 	fi
 	echo "${t%/*}:${t#*/}"
 done >"$k/kselftest-list.txt"
-tar -C "$root" -czf "$out" kselftest_install
+# As gen_tar packs it: the install directory's contents at the top.
+tar -C "$k" -czf "$out" .
 log "kselftest tarball: $out ($(wc -l <"$k/kselftest-list.txt") tests)"

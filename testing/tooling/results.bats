@@ -77,7 +77,9 @@
 	printf '#!/bin/sh\nexit 1\n' >"$tmp/ks/bin/modprobe"
 	cp "$tmp/ks/bin/modprobe" "$tmp/ks/bin/modinfo"
 	chmod +x "$tmp/ks/bin/modprobe" "$tmp/ks/bin/modinfo"
-	k=$tmp/ks/kselftest_install
+	# gen_tar's layout: run_kselftest.sh at the top of the archive.
+	k=$tmp/ks
+	[ -x "$k/run_kselftest.sh" ] || { tar -tzf "$tmp/ks.tar.gz" | head; return 1; }
 	n=$(wc -l <"$k/kselftest-list.txt")
 	[ "$n" -ge 3 ] || return 1
 	(cd "$k" && PATH=$tmp/ks/bin:$PATH dash ./run_kselftest.sh) >"$tmp/ks/out.log" 2>&1 || return 1
