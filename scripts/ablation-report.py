@@ -13,11 +13,11 @@ judged with report.paired (declared rule in its docstring)."""
 import json
 import os
 import re
-import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from abrun import read_boots, read_meta  # noqa: E402
+from report.fmt import spread  # noqa: E402
 from report.paired import paired  # noqa: E402
 
 # (key, label, regex on a "# ..." line of drain_placement.sh, group)
@@ -48,12 +48,6 @@ def parse(path):
                     b[key] = int(m.group(g))
     b["complete"] = all(k in b for k, *_ in FIELDS)
     return b
-
-
-def spread(v):
-    if not v:
-        return "n/a"
-    return "%g [%d..%d]" % (statistics.median(v), min(v), max(v))
 
 
 def summarize(out):

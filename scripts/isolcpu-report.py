@@ -13,12 +13,12 @@ DIR/isolcpu.json and DIR/isolcpu.md and prints the Markdown. Exit status
 import json
 import os
 import re
-import statistics
 import sys
 
 import ktap
 import wqtrace
 from abrun import read_boots, read_meta
+from report.fmt import spread
 
 KERNELS = ("base", "series")
 FUNCS = wqtrace.FUNCS
@@ -90,14 +90,6 @@ def boot_figures(b):
         if "before" in v and "after" in v and b["cpu"] < len(v["after"]):
             f["irq_" + name] = v["after"][b["cpu"]] - v["before"][b["cpu"]]
     return f
-
-
-def spread(v):
-    if not v:
-        return "n/a"
-    med = statistics.median(v)
-    med = str(int(med)) if float(med).is_integer() else "%.1f" % med
-    return "%s [%d..%d]" % (med, min(v), max(v))
 
 
 def main():

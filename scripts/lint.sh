@@ -30,7 +30,7 @@ mapfile -t sh_scripts < <(first_line_is '#!/bin/sh' testing)
 mapfile -t bats_files < <(first_line_is '#!/usr/bin/env bats' testing)
 ktap_check "shellcheck bash scripts (${#bash_scripts[@]})" shellcheck -x -P scripts "${bash_scripts[@]}"
 ktap_check "shellcheck bats tests (${#bats_files[@]})" shellcheck -x "${bats_files[@]}" testing/tooling/helpers.bash
-ktap_check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -s sh "${sh_scripts[@]}"
+ktap_check "shellcheck guest sh scripts (${#sh_scripts[@]})" shellcheck -x -s sh "${sh_scripts[@]}"
 
 # Commit messages must carry measured evidence, not the placeholder.
 no_placeholder() { ! grep -l "EVIDENCE-PLACEHOLDER" "$TOP"/patches/*.patch "$TOP"/stable/*/patches/*.patch; }

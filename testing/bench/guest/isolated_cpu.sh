@@ -17,13 +17,9 @@
 # Passes when the workload ran and at least one drain was traced; it
 # judges nothing else. Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-set -eu
-# pipefail where the shell has it (bash, busybox ash); Debian's dash
-# 0.5.12 rejects the option, so it must not be set unconditionally.
-# shellcheck disable=SC3040
-if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+# shellcheck source=testing/selftests/lib/ksft.sh
+. "$(dirname "$0")/../lib/ksft.sh"
 
-ksft_skip=4
 SMALL_LOOPS=${ISOL_SMALL_LOOPS:-50000}
 LARGE_LOOPS=${ISOL_LARGE_LOOPS:-150}
 T=/sys/kernel/tracing
@@ -33,12 +29,7 @@ if [ -z "$isol" ]; then
 	echo "SKIP: no isolated CPU (boot with isolcpus=domain,N)"
 	exit $ksft_skip
 fi
-for m in vfree_churn test_vmalloc; do
-	if ! modprobe -D "$m" >/dev/null 2>&1; then
-		echo "SKIP: module $m not available"
-		exit $ksft_skip
-	fi
-done
+need_modules vfree_churn test_vmalloc
 if [ ! -e "$T/events/workqueue/workqueue_execute_end/enable" ]; then
 	echo "SKIP: workqueue trace events not available (CONFIG_TRACING)"
 	exit $ksft_skip

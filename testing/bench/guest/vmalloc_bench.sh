@@ -35,13 +35,9 @@
 # nothing else.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-set -eu
-# pipefail where the shell has it (bash, busybox ash); Debian's dash
-# 0.5.12 rejects the option, so it must not be set unconditionally.
-# shellcheck disable=SC3040
-if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+# shellcheck source=testing/selftests/lib/ksft.sh
+. "$(dirname "$0")/../lib/ksft.sh"
 
-ksft_skip=4
 NCPU=$(grep -c '^processor' /proc/cpuinfo)
 LOOPS=${BENCH_LOOPS:-400000}
 THREADS=${BENCH_THREADS:-$NCPU}
@@ -59,12 +55,7 @@ wq=$tracing/events/workqueue
 thresh=/sys/module/workqueue/parameters/cpu_intensive_thresh_us
 funcs='function.function == drain_vmap_area_work || function.function == purge_vmap_node'
 
-for m in test_vmalloc wq_lat_probe vfree_churn; do
-	if ! modprobe -D "$m" >/dev/null 2>&1; then
-		echo "SKIP: module $m not available"
-		exit $ksft_skip
-	fi
-done
+need_modules test_vmalloc wq_lat_probe vfree_churn
 if [ ! -e "$wq/workqueue_execute_start/enable" ]; then
 	echo "SKIP: workqueue trace events not available (CONFIG_TRACING)"
 	exit $ksft_skip

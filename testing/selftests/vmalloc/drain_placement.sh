@@ -26,13 +26,9 @@
 # online CPU) received during the stress, summed over CPUs.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-set -eu
-# pipefail where the shell has it (bash, busybox ash); Debian's dash
-# 0.5.12 rejects the option, so it must not be set unconditionally.
-# shellcheck disable=SC3040
-if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+# shellcheck source=testing/selftests/lib/ksft.sh
+. "$(dirname "$0")/../lib/ksft.sh"
 
-ksft_skip=4
 # Each free of a 16384-page area pushes the backlog past the drain
 # threshold on its own; with one thread per CPU the backlog regularly
 # reaches twice the threshold, which is when purge helpers are used.
@@ -41,10 +37,7 @@ LOOPS=${DRAIN_PLACEMENT_LOOPS:-300}
 THREADS=${DRAIN_PLACEMENT_THREADS:-$(grep -c '^processor' /proc/cpuinfo)}
 T=/sys/kernel/tracing
 
-if ! modprobe -D test_vmalloc >/dev/null 2>&1; then
-	echo "SKIP: test_vmalloc module not available (CONFIG_TEST_VMALLOC=m)"
-	exit $ksft_skip
-fi
+need_modules test_vmalloc
 if [ ! -d "$T/instances" ] || [ ! -d "$T/events/workqueue" ] || [ ! -d "$T/events/vmalloc" ]; then
 	echo "SKIP: tracefs instances or workqueue/vmalloc events missing (CONFIG_TRACING)"
 	exit $ksft_skip

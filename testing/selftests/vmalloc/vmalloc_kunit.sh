@@ -8,13 +8,9 @@
 # Reported as: KUnit suite vmalloc_vmap_nodes
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-set -eu
-# pipefail where the shell has it (bash, busybox ash); Debian's dash
-# 0.5.12 rejects the option, so it must not be set unconditionally.
-# shellcheck disable=SC3040
-if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+# shellcheck source=testing/selftests/lib/ksft.sh
+. "$(dirname "$0")/../lib/ksft.sh"
 
-ksft_skip=4
 SUITE=${VMALLOC_KUNIT_SUITE:-vmalloc_vmap_nodes}
 D=/sys/kernel/debug/kunit
 

@@ -12,13 +12,9 @@
 # caught by the host's log scan. Prints one "torture:" row for the report.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-set -eu
-# pipefail where the shell has it (bash, busybox ash); Debian's dash
-# 0.5.12 rejects the option, so it must not be set unconditionally.
-# shellcheck disable=SC3040
-if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+# shellcheck source=testing/selftests/lib/ksft.sh
+. "$(dirname "$0")/../lib/ksft.sh"
 
-ksft_skip=4
 LOOPS=${TORTURE_LOOPS:-100000}
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 sysc=/sys/devices/system/cpu
@@ -35,10 +31,7 @@ if [ -z "$cpus" ]; then
 	echo "SKIP: no hot-pluggable CPU (CONFIG_HOTPLUG_CPU)"
 	exit $ksft_skip
 fi
-if ! modprobe -D test_vmalloc >/dev/null 2>&1; then
-	echo "SKIP: test_vmalloc module not available (CONFIG_TEST_VMALLOC=m)"
-	exit $ksft_skip
-fi
+need_modules test_vmalloc
 
 # unpurged_pages: pages of vmap areas freed lazily and not yet purged.
 unpurged_pages() {

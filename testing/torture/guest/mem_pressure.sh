@@ -12,23 +12,16 @@
 # scan. Prints one "torture: " row for the report.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-set -eu
-# pipefail where the shell has it (bash, busybox ash); Debian's dash
-# 0.5.12 rejects the option, so it must not be set unconditionally.
-# shellcheck disable=SC3040
-if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+# shellcheck source=testing/selftests/lib/ksft.sh
+. "$(dirname "$0")/../lib/ksft.sh"
 
-ksft_skip=4
 LOOPS=${TORTURE_LOOPS:-100000}
 ROUNDS=${TORTURE_PCPU_ROUNDS:-10}
 BOUND=${TORTURE_BOUND:-600}
 RESERVE_MB=${TORTURE_RESERVE_MB:-40}
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 
-if ! modprobe -D test_vmalloc >/dev/null 2>&1; then
-	echo "SKIP: test_vmalloc module not available (CONFIG_TEST_VMALLOC=m)"
-	exit $ksft_skip
-fi
+need_modules test_vmalloc
 pcpu=test_percpu_gfp
 modprobe -D $pcpu >/dev/null 2>&1 || pcpu=
 

@@ -18,13 +18,9 @@
 # skipped is not lost. Prints one "torture:" row for the report.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-set -eu
-# pipefail where the shell has it (bash, busybox ash); Debian's dash
-# 0.5.12 rejects the option, so it must not be set unconditionally.
-# shellcheck disable=SC3040
-if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+# shellcheck source=testing/selftests/lib/ksft.sh
+. "$(dirname "$0")/../lib/ksft.sh"
 
-ksft_skip=4
 LOOPS=${TORTURE_LOOPS:-100000}
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 S=/sys/kernel/debug/shrinker
@@ -35,10 +31,7 @@ if [ ! -r "$1" ]; then
 	exit $ksft_skip
 fi
 counter=$1
-if ! modprobe -D test_vmalloc >/dev/null 2>&1; then
-	echo "SKIP: test_vmalloc module not available (CONFIG_TEST_VMALLOC=m)"
-	exit $ksft_skip
-fi
+need_modules test_vmalloc
 
 # pooled: areas in all vmap node pools (lines "<memcg> <per NUMA node>...",
 # none when the pools are empty).

@@ -40,13 +40,9 @@
 # nothing. Prints one "torture: " row for the report.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
-set -eu
-# pipefail where the shell has it (bash, busybox ash); Debian's dash
-# 0.5.12 rejects the option, so it must not be set unconditionally.
-# shellcheck disable=SC3040
-if (set -o pipefail) 2>/dev/null; then set -o pipefail; fi
+# shellcheck source=testing/selftests/lib/ksft.sh
+. "$(dirname "$0")/../lib/ksft.sh"
 
-ksft_skip=4
 STALL=${RECLAIM_STALL_SECONDS:-20}
 PARK=${RECLAIM_STALL_PARK:-16}
 D=/sys/kernel/debug
