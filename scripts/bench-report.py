@@ -853,6 +853,9 @@ def cpus_report(out, dirs):
 
 
 def main():
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        sys.exit(0)
     dirs = sys.argv[3:] if sys.argv[1:2] == ["--cpus"] else sys.argv[1:2]
     for d in dirs:
         if not os.path.isfile(os.path.join(d, "meta")):

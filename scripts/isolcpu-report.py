@@ -93,6 +93,9 @@ def boot_figures(b):
 
 
 def main():
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        sys.exit(0)
     if len(sys.argv) != 2:
         sys.exit("usage: isolcpu-report.py DIR")
     out = sys.argv[1]

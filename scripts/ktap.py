@@ -223,6 +223,9 @@ def counts(root):
 
 
 def main(argv):
+    if argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
     usage = "usage: ktap.py tsv LOG TESTS | counts LOG | check LOG"
     if len(argv) < 3 or argv[1] not in ("tsv", "counts", "check"):
         print(usage, file=sys.stderr)

@@ -2,6 +2,14 @@
 # Common helpers sourced by the pipeline scripts. Not executable on its own.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Every script that sources this file answers -h/--help with its header
+# comment (the comment lines after the "#!" line) and does nothing else.
+case "${1:-}" in -h | --help)
+	awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
+	exit 0
+	;;
+esac
 CACHE=${CACHE:-$TOP/.cache}
 
 # Harness defaults (the Makefile passes overrides through the environment).

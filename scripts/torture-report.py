@@ -63,6 +63,9 @@ def stalled(b):
 
 
 def main():
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        sys.exit(0)
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: torture-report.py TORTUREDIR [KASAN_RUN]")
     out = sys.argv[1]

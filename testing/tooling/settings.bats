@@ -39,3 +39,16 @@ bad() {
 	run bash -c 'TESTS=mm/test_percpu_gfp.sh,torture/reclaim_stall.sh; . "$1/lib.sh"; check_settings "$TOP/series"' _ "$S"
 	[ "$status" = 0 ] || { echo "$output"; return 1; }
 }
+
+@test "settings: every script answers --help with its usage, doing nothing else" {
+	local f out rc
+	for f in "$S"/*.sh "$S"/*.py; do
+		case ${f##*/} in lib.sh | bases.sh | abrun.py | wqtrace.py) continue ;; esac
+		rc=0
+		if [[ $f == *.py ]]; then out=$(CACHE=$tmp/none timeout 10 python3 "$f" --help 2>&1) || rc=$?
+		else out=$(CACHE=$tmp/none timeout 10 "$f" --help 2>&1) || rc=$?; fi
+		[ "$rc" = 0 ] && [ -n "$out" ] || { echo "${f##*/} --help: exit $rc: $out"; return 1; }
+		! grep -qE "^(error: |Traceback)" <<<"$out" || { echo "${f##*/} --help: $out"; return 1; }
+	done
+	[ ! -e "$tmp/none" ]
+}
