@@ -27,9 +27,19 @@
 #   TORTURE_TESTS=torture/x.sh,...  only these torture tests (default all)
 #   ABLATION_STEP=k     make ablation: patch k against patch k-1 (default 2)
 #   AB_BOOTS=N          boots per kernel for make ablation (default 6)
-
+#   BENCH_PARTS=... BENCH_SMP="1 2 4" BENCH_ISOL_BOOTS=N  make bench parts
+#                       (scripts/bench.sh --help)
+#   TORTURE_MEM=SIZE    guest memory of make torture (default 256M)
 #   TESTS=dir/test,...  in-guest kselftests (default in scripts/lib.sh)
 #   CMDLINE="..."       guest kernel command line additions (scripts/lib.sh)
+#   BOOT_TIMEOUT=S      seconds before a guest is killed (scripts/boot.sh)
+#   SEND=1              make send: send the mails (default: write them only)
+#   PATCHES=slug,...    make send BASE=X.Y: only these patches in the request
+#   FROM=tree RANGE=a..b  make export: the tree and commits to export
+#   BRANCH=name         make apply KDIR=...: the new branch (vmalloc-series)
+#   RUN=dir             make save: the run directory to copy into results/
+#   FILTER=regex        make tooling-test: only the matching tests
+#   FORCE=1             make export: overwrite uncommitted patches/
 # Defaults live in scripts/lib.sh so that the scripts behave the same when
 # run directly.
 

@@ -13,7 +13,7 @@ range=${2:?usage: export.sh TREE RANGE DIR}
 dir=${3:?usage: export.sh TREE RANGE DIR}
 
 need_tool git git
-git -C "$tree" rev-parse --git-dir >/dev/null 2>&1 || die "'$tree' is not a git tree"
+git -C "$tree" rev-parse --git-dir >/dev/null 2>&1 || die "'$tree' is not a git tree; run make apply (BASE=X.Y for a stable queue) first, then edit its branch series"
 git -C "$tree" rev-list "$range" >/dev/null 2>&1 || die "'$range' is not a valid range in '$tree'"
 # The sign-off is the exporter's: the identity git has in this repository
 # (user.name/user.email), not whatever the kernel tree may be configured with.

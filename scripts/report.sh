@@ -76,7 +76,7 @@ diag() {
 }
 
 for run in "$@"; do
-	[ -f "$run/meta" ] || die "'$run' is not a run directory"
+	[ -f "$run/meta" ] || die "'$run' is not a run directory (no meta file); run make (or make BASE=X.Y, VARIANT=...) first"
 	base=$(sed -n 's/^base=//p' "$run/meta")
 	ktap=$run/report.ktap
 	txt=$run/report.txt
