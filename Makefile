@@ -124,7 +124,7 @@ save:
 validate-all: deps
 	set -e; for b in $(BASES); do BASE=$$b scripts/run.sh; done
 
-# Static checks only (no boots) for every step of every series: checkpatch
+# No boots: every step of every series built for its static checks: checkpatch
 # --strict on each commit, W=1 + sparse builds on x86_64, i386, arm64,
 # !SMP and KASAN configs, failing when a step adds warnings.
 check-series: deps

@@ -675,8 +675,13 @@ def markdown(meta, s, tg, boots):
     if notes:
         lines += ["", "Notes from the guest (a measurement it could not "
                   "make is shown as n/a): " + "; ".join(notes)]
-    lines += ["", "Times are QEMU %s guest times, not hardware numbers; "
-              "compare the two columns only." % meta.get("accel", "?").upper()]
+    accel = meta.get("accel", "?")
+    if accel.startswith("none"):
+        lines += ["", "Times are of this machine itself (no QEMU); compare "
+                  "the two columns only."]
+    else:
+        lines += ["", "Times are QEMU %s guest times, not hardware numbers; "
+                  "compare the two columns only." % accel.upper()]
     return "\n".join(lines) + "\n"
 
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# run.sh BASE: the main job for one base. Fetch the base, apply the series
+# run.sh: the main job for one base, $BASE from the environment (make
+# BASE=X.Y; default the mainline base). Fetch the base, apply the series
 # with git am on a fresh branch of the cached tree, then for every step
 # (0 = base, k = first k patches) build, boot under QEMU, run the kselftests
 # and scan the kernel log, then run the static checks of scripts/check-step.sh
-# (CHECKS=0 skips them; BOOT=0 skips the boots, for "make check-series"). Results go to $CACHE/reports/<run>/; the report is
-# printed at the end. STEPS=all (default) or STEPS=ends (base and top).
+# (CHECKS=0 skips them; BOOT=0 skips the boots, for "make check-series").
+# Results go to $CACHE/reports/<run>/; the report is printed at the end. STEPS=all (default) or STEPS=ends (base and top).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
