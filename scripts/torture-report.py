@@ -15,6 +15,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from abrun import read_boots, read_meta  # noqa: E402
+
 KERNELS = ("base", "series")
 TEST_OF = {"hotplug": "hotplug_churn.sh", "mem_pressure": "mem_pressure.sh",
            "fault_inject": "fault_inject.sh", "reclaim_stall": "reclaim_stall.sh",
@@ -69,19 +72,16 @@ def main():
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: torture-report.py TORTUREDIR [KASAN_RUN]")
     out = sys.argv[1]
-    meta = dict(line.rstrip("\n").partition("=")[::2]
-                for line in open(os.path.join(out, "meta")))
+    meta = read_meta(out)
     boots = []
-    for d in sorted(os.listdir(out)):
-        m = re.match(r"^(base|series)-(\d+)$", d)
-        if not m:
-            continue
-        res = read_tsv(os.path.join(out, d, "results.tsv"))
+    for b in read_boots(out, lambda kt: {"rows": parse_rows(kt)}):
+        d = os.path.join(out, b["dir"])
+        res = read_tsv(os.path.join(d, "results.tsv"))
+        st = os.path.join(d, "boot.status")
         boots.append({
-            "dir": d, "kernel": m.group(1),
-            "status": open(os.path.join(out, d, "boot.status")).read().strip()
-            if os.path.exists(os.path.join(out, d, "boot.status")) else "none",
-            "rows": parse_rows(os.path.join(out, d, "ktap.log")),
+            "dir": b["dir"], "kernel": b["kernel_kind"],
+            "status": open(st).read().strip() if os.path.exists(st) else "none",
+            "rows": b["rows"],
             "tests": {n: s for n, s, _ in res if n.startswith("selftests:")},
             "log_fail": [n for n, s, _ in res if n.startswith("log: ") and s == "fail"],
         })
