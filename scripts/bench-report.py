@@ -24,16 +24,20 @@ import sys
 import ktap
 import wqtrace
 from abrun import read_boots, read_meta
+from report.paired import paired
 
 KERNELS = ("base", "series")
 # Targets of the benchmark (issue 7).
 LAT_FACTOR = 10        # series max probe latency <= base / LAT_FACTOR
 PERF_LIMIT = 1.02      # series / base time per test_vmalloc test
-# Throughput verdicts: a 95% bootstrap interval of the series/base ratio
-# of medians, resampling boots of each kernel (per boot: the mean of its
-# passes). "regression" if the whole interval is above PERF_LIMIT, "no
-# regression" if it is at or below it, else "inconclusive"; fewer than
-# MIN_BOOTS boots per kernel is always inconclusive.
+# Throughput verdicts, declared before any run: per alternated boot pair
+# (base-<n>, series-<n>, each the mean of its passes) the ratio
+# series/base; their geometric mean with a 95% paired bootstrap interval
+# over pairs (scripts/report/paired.py). "regression" if the whole
+# interval is above PERF_LIMIT, "no regression" if it is at or below it,
+# else "inconclusive"; fewer than MIN_BOOTS pairs is always inconclusive.
+# Unpaired data (the curve's per-size run times) keep the unpaired
+# bootstrap of the ratio of medians below.
 BOOTSTRAP = 4000
 MIN_BOOTS = 3
 # lib/test_vmalloc.c's "Summary: <test> passed: ... avg: <n> usec" line.
@@ -51,6 +55,28 @@ def bootstrap_ratio(base, series, seed=1):
         rs.append(r / b)
     rs.sort()
     return rs[int(0.025 * BOOTSTRAP)], rs[int(0.975 * BOOTSTRAP) - 1]
+
+
+def paired_verdict(pairs):
+    """(verdict, lo, hi, why) for [(base, series)] per boot pair."""
+    if len(pairs) < MIN_BOOTS:
+        return ("inconclusive", None, None,
+                "%d boot pairs; at least %d are needed" % (len(pairs), MIN_BOOTS))
+    p = paired(pairs)
+    if p is None:
+        return "inconclusive", None, None, "a zero time in a pair"
+    lo, hi = p["lo"], p["hi"]
+    if lo > PERF_LIMIT:
+        v = "regression"
+    elif hi <= PERF_LIMIT:
+        v = "no regression"
+    else:
+        v = "inconclusive"
+    return v, lo, hi, ("geometric mean of %d paired ratios %.3f, 95%% interval "
+                       "%.3f..%.3f, %d of %d pairs above 1 (sign test p %.3f)"
+                       % (p["n"], p["geomean"], lo, hi,
+                          sum(1 for r in p["ratios"] if r > 1), p["n"],
+                          p["sign_p"]))
 
 
 def verdict(base, series):
@@ -313,16 +339,18 @@ def summarize(boots):
     s = {}
     for k in KERNELS:
         bs = [b for b in boots if b["kernel_kind"] == k and complete(b)]
-        perf, by_pass, by_boot = {}, {}, {}
+        perf, by_pass, by_boot, by_no = {}, {}, {}, {}
         for b in bs:
             for t, runs in b["perf"].items():
                 by_boot.setdefault(t, []).append(
                     statistics.mean(runs.values()))
+                by_no.setdefault(t, {})[str(b["boot"])] = by_boot[t][-1]
                 for run, v in runs.items():
                     perf.setdefault(t, []).append(v)
                     by_pass.setdefault(t, {}).setdefault(run, []).append(v)
         s[k] = dict(lat_fields(bs), boots=len(bs), perf_usec=perf,
                     perf_usec_by_pass=by_pass, perf_usec_by_boot=by_boot,
+                    perf_usec_by_boot_no=by_no,
                     thresh_us=sorted({b.get("thresh_us") for b in bs
                                       if b.get("thresh_us")}))
         s[k]["drains"] = drain_fields(bs)
@@ -410,8 +438,10 @@ def targets(s):
         by_pass = {run: round(statistics.median(rp[run]) /
                               statistics.median(bp[run]), 4)
                    for run in sorted(set(bp) & set(rp))}
-        v, lo, hi, why = verdict(b["perf_usec_by_boot"][test],
-                                 r["perf_usec_by_boot"][test])
+        bn = b["perf_usec_by_boot_no"].get(test, {})
+        rn = r["perf_usec_by_boot_no"].get(test, {})
+        v, lo, hi, why = paired_verdict(
+            [(bn[n], rn[n]) for n in sorted(set(bn) & set(rn), key=int)])
         t.append({"name": "test_vmalloc %s: series/base <= %.2f"
                           % (test, PERF_LIMIT),
                   "met": v == "no regression", "verdict": v,
@@ -620,7 +650,8 @@ def markdown(meta, s, tg, boots):
         lines += ["", "No latency segment ran (BENCH_ONLY=)."]
     lines += curve_rows(s) + kvfree_rows(s)
     lines += ["", "| test_vmalloc test (1 thread) | base usec | series usec "
-              "| series/base | 95% interval (bootstrap over boots) | verdict "
+              "| series/base | 95% interval (paired bootstrap over boot "
+              "pairs, geometric mean) | verdict "
               "| base max/min (its own noise) "
               "| series/base, pass 1 / pass 2 |",
               "|---|---|---|---|---|---|---|---|"]
