@@ -4,8 +4,9 @@
 #   checkpatch --strict of the step's own commit (not for the base);
 #   for each config in CHECK_CONFIGS (x86_64 i386 arm64 nosmp kasan):
 #   W=1 + sparse (C=2) builds of the series' objects, failing if the step
-#   does not build or if its warning count rises against PREVDIR's.
-# Counts are stored in DIR/check.counts for the next step.
+#   does not build or has a warning line PREVDIR's step does not have.
+# The warning lines go to DIR/check-<config>.warnings and their counts to
+# DIR/check.counts, for the next step.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -86,16 +87,26 @@ for cfg in $CHECK_CONFIGS; do
 		rc=1
 		echo "error: sparse was rejected by the tree's checker-valid.sh" >>"$out/check.log"
 	fi
-	n=$(grep -cE '(warning|error):' "$out/check.log" || true)
-	# Counts are only compared between steps checked the same way.
+	# Steps are compared only when checked the same way (key). The
+	# warnings are compared as lines, line and column numbers dropped
+	# (a patch moves code), each line counted as often as it occurs: a
+	# warning fixed and another added is a new warning, not an equal count.
 	key=$cfg${sparse_args:+-sparse}
+	grep -E '(warning|error):' "$out/check.log" |
+		sed -E 's/:[0-9]+:[0-9]+: /: /; s/:[0-9]+: /: /' | sort >"$dir/check-$key.warnings" || true
+	n=$(wc -l <"$dir/check-$key.warnings")
 	echo "$key $n" >>"$dir/check.counts"
 	p=$(awk -v c="$key" '$1 == c {print $2}' "$prev/check.counts" 2>/dev/null || true)
+	new=''
+	[ ! -f "$prev/check-$key.warnings" ] || new=$(comm -13 "$prev/check-$key.warnings" "$dir/check-$key.warnings")
 	name="W=1${sparse_args:+ + sparse}, $cfg"
 	if [ "$rc" != 0 ]; then
 		printf '%s\tfail\tbuild failed:\\n%s\n' "$name" \
 			"$(grep -E 'error' "$out/check.log" | head -n 5 | awk '{printf "%s\\n", $0}')"
-	elif [ -n "$p" ] && [ "$n" -gt "$p" ]; then
+	elif [ -n "$new" ]; then
+		printf '%s\tfail\t%s new warnings (%s in all, previous step %s):\\n%s\n' "$name" \
+			"$(wc -l <<<"$new")" "$n" "$p" "$(head -n 5 <<<"$new" | awk '{printf "%s\\n", $0}')"
+	elif [ -n "$p" ] && [ ! -f "$prev/check-$key.warnings" ] && [ "$n" -gt "$p" ]; then
 		printf '%s\tfail\t%s warnings, previous step %s:\\n%s\n' "$name" "$n" "$p" \
 			"$(grep -E 'warning:' "$out/check.log" | head -n 5 | awk '{printf "%s\\n", $0}')"
 	else
