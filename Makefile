@@ -134,7 +134,7 @@ check-series: deps
 # scripts/get_maintainer.pl), written to $(CACHE)/send/<posting>/mails;
 # SEND=1 sends them as you (git send-email). BASE=7.2 or 6.12 writes the
 # stable request for the mainline commits of that queue instead.
-send: fetch
+send: deps
 	scripts/send.sh
 
 # The series' kselftests packed like kselftest's gen_tar, for labs.

@@ -143,7 +143,7 @@ sender_identity() {
 	SENDER_EMAIL=$(git -C "$TOP" config user.email || true)
 	person_identity "$SENDER_NAME" "$SENDER_EMAIL" && return 0
 	[ "${SEND:-0}" != 1 ] ||
-		die "refusing to send as '$SENDER_NAME <$SENDER_EMAIL>', which is not a person's address; set yours with: git config user.name 'Your Name'; git config user.email you@example.org"
+		die "refusing to send as '$SENDER_NAME <$SENDER_EMAIL>', which is not a person's address; set yours with: git config user.name 'Your Name'; git config user.email you@your.domain (your own address)"
 	log "WARNING: '$SENDER_NAME <$SENDER_EMAIL>' is not a person's identity; this could not be sent as it is (set git config user.name/user.email)"
 	return 1
 }

@@ -28,7 +28,7 @@
 # A real send refuses an identity that is not a person's before it does
 # anything else; the check itself accepts a person's address.
 @test "send refuses non person identity" {
-	local p=$tmp/sendp id
+	local p=$tmp/sendp id hint
 	rm -rf "$p"
 	mkdir -p "$p"
 	cp -r "$S" "$p/scripts"
@@ -49,6 +49,10 @@
 		grep -q "refusing to send as .*git config user.email" "$tmp/err" || return 1
 		[ ! -e "$tmp/sendc" ] || { echo "send touched the cache for '$id'"; return 1; }
 	done
+	# The hint's example address is one the check accepts.
+	hint=$(sed -n 's/.*git config user.email \([^ ]*\).*/\1/p' "$tmp/err")
+	bash -c '. "$1/lib.sh"; person_identity "Your Name" "$2"' _ "$S" "$hint" ||
+		{ echo "the hint suggests '$hint', which the check rejects"; return 1; }
 	bash -c '. "$1/lib.sh"; person_identity "Ada Lovelace" ada@kernel-test.org &&
 		! person_identity "Ada" ada@example.com && ! person_identity "" ada@kernel-test.org' _ "$S"
 }
