@@ -78,7 +78,14 @@ for m in "$TOP"/testing/*/*/*.c; do
 		--ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON "$m"
 done
 # Host-side report scripts must at least compile.
-ktap_check "python3 parses scripts/*.py" python3 -c \
-	'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' "$TOP"/scripts/*.py
+# Every report module imports (so a name moved between modules is found).
+ktap_check "python3 parses and imports scripts/*.py and scripts/report/" python3 -c '
+import ast, importlib, sys
+sys.path.insert(0, sys.argv[1])
+for f in sys.argv[2:]:
+    ast.parse(open(f).read(), f)
+for m in ("report.paired", "report.fmt", "report.bench.parse", "report.bench.stats",
+          "report.bench.tables", "report.bench.plot", "report.bench.cpus"):
+    importlib.import_module(m)' "$TOP/scripts" "$TOP"/scripts/*.py "$TOP"/scripts/report/*.py "$TOP"/scripts/report/bench/*.py
 
 ktap_print "${results[@]}"

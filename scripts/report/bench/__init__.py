@@ -1,0 +1,1 @@
+"""make bench reports, by concern; scripts/bench-report.py is the CLI."""
