@@ -8,9 +8,11 @@
 #   References: <the upstream thread or notice>, where there is one
 # git am and quilt ignore these header lines. --check changes nothing and
 # fails, showing the difference, if a header is not what patches.meta says,
-# a patch has no References:, a paragraph of a message is repeated, the
-# backports are not in the order of the request (commits=), or one comes
-# after a patch that is not upstream.
+# a patch has no References: in its mail header, a paragraph of a message
+# is repeated, a backport's message does not start with "commit <sha>
+# upstream.", the backports are not in the order of the request
+# (commits=) or back a commit it does not list, one comes after a patch
+# that is not upstream, or the "# not upstream" line is misplaced.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -58,7 +60,8 @@ headers() {
 # message_check PATCH: every patch names a reference, and no paragraph
 # of its message is repeated (an export or header run applied twice).
 message_check() {
-	grep -q '^References: ' "$1" || { echo "error: ${1#"$TOP"/}: no References: header" >&2; return 1; }
+	awk '/^$/ { exit 1 } /^References: / { exit 0 }' "$1" ||
+		{ echo "error: ${1#"$TOP"/}: no References: header" >&2; return 1; }
 	awk 'BEGIN { RS = "" } /^diff --git/ { exit } NR > 1 && seen[$0]++ { bad = 1; print "error: " FILENAME ": paragraph repeated: " substr($0, 1, 60) > "/dev/stderr" } END { exit bad }' "$1"
 }
 
@@ -78,6 +81,18 @@ while read -r p; do
 		{ print }' "$p" >"$new"
 	if [ "$check" = 1 ]; then
 		message_check "$p" || rc=1
+		# A backport's message starts with the upstream commit it stands
+		# for, as stable-kernel-rules asks.
+		up=$(meta_patch "$key" "$(patch_slug "$p")" upstream)
+		if [[ $up == mainline:* ]]; then
+			sha=${up#mainline:}
+			sha=${sha%%,*}
+			first=$(awk 'b && NF { print; exit } /^$/ { b = 1 }' "$p")
+			[ "$first" = "commit $sha upstream." ] || {
+				echo "error: ${p#"$TOP"/}: the message does not start with \"commit $sha upstream.\"" >&2
+				rc=1
+			}
+		fi
 		if ! diff -u "$p" "$new" >&2; then
 			echo "error: ${p#"$TOP"/}: headers differ from patches.meta (run scripts/stable-headers.sh $dir)" >&2
 			rc=1
@@ -96,7 +111,11 @@ if [ "$check" = 1 ]; then
 		v=$(meta_patch "$key" "$(patch_slug "$p")" upstream)
 		[[ $v != mainline:* ]] || tr ',' '\n' <<<"${v#mainline:}"
 	done)
-	if [ "$(grep -xF -f <(printf '%s\n' "$got") <<<"$want")" != "$got" ]; then
+	missing=$(grep -vxF -f <(printf '%s\n' "$want") <<<"$got" || true)
+	if [ -n "$missing" ]; then
+		echo "error: $dir: backports of commits the request does not list (patches.meta commits=): $(paste -sd' ' <<<"$missing")" >&2
+		rc=1
+	elif [ "$(grep -xF -f <(printf '%s\n' "$got") <<<"$want")" != "$got" ]; then
 		echo "error: $dir: the backports are not in the order of the request (patches.meta commits=, oldest first)" >&2
 		rc=1
 	fi
@@ -105,6 +124,12 @@ if [ "$check" = 1 ]; then
 	done | tr -d '\n')
 	if [[ $first_new == *N*B* ]]; then
 		echo "error: $dir: an upstream backport comes after a patch that is not upstream" >&2
+		rc=1
+	fi
+	# The series file says where the patches that are not upstream start.
+	placed=$(awk '/^# not upstream$/ { n = 1; next } /^#/ || !NF { next } { print (n ? "N" : "B") }' "$series" | tr -d '\n')
+	if [ "$placed" != "$first_new" ]; then
+		echo "error: $dir: the \"# not upstream\" line of the series file must come right after the backports" >&2
 		rc=1
 	fi
 fi

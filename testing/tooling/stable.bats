@@ -164,7 +164,35 @@ PY
 		[ -n "$last" ] && [ -n "$other" ] || return 1
 		series_move "$d" "$q" "$last" "$other"
 		grep -A1 -xF "$other" "$d/stable/$q/series" | grep -qxF "$last" || return 1
-		check_fails "$d" "$q" "error: stable/$q: an upstream backport comes after a patch that is not upstream" ||
+		check_fails "$d" "$q" "error: stable/$q: an upstream backport comes after a patch that is not upstream" \
+			"error: stable/$q: the \"# not upstream\" line of the series file must come right after the backports" ||
+			return 1
+	done
+}
+
+@test "stable headers check names a misplaced \"# not upstream\" line" {
+	local d=$tmp/comment q last
+	for q in $(queues "$TOP"); do
+		stable_copy "$d"
+		last=$(queue_patches "$d" "$q" backport | sed -n '$p')
+		# The comment moves up above the last backport; the order of the
+		# patches stays as it is.
+		awk -v l="$last" '$0 == "# not upstream" { next } $0 == l { print "# not upstream" } { print }' \
+			"$d/stable/$q/series" >"$d/s" && mv "$d/s" "$d/stable/$q/series"
+		check_fails "$d" "$q" "error: stable/$q: the \"# not upstream\" line of the series file must come right after the backports" ||
+			return 1
+	done
+}
+
+@test "stable headers check names a backport without its \"commit <sha> upstream.\" line" {
+	local d=$tmp/commitline q p sha
+	for q in $(queues "$TOP"); do
+		stable_copy "$d"
+		p=$(queue_patches "$d" "$q" backport | sed -n 1p)
+		sha=$(sed -n 's/^commit \([0-9a-f]\{40\}\) upstream\.$/\1/p' "$d/stable/$q/patches/$p")
+		[ -n "$sha" ] || { echo "$p has no commit line to remove"; return 1; }
+		sed -i "/^commit $sha upstream\.\$/d" "$d/stable/$q/patches/$p"
+		check_fails "$d" "$q" "error: stable/$q/patches/$p: the message does not start with \"commit $sha upstream.\"" ||
 			return 1
 	done
 }
