@@ -86,13 +86,13 @@ results_block() {
 fill() {
 	local out
 	out=$(mktemp)
-	awk -v dir="$gen" '
-		/^==== generated: [a-z]+ ====$/ {
+	awk -v dir="$gen" -v start="$MARKER_START" -v end="$MARKER_END" '
+		$0 ~ start {
 			print; f = dir "/" $3
 			if ((getline l < f) > 0) { print l; while ((getline l < f) > 0) print l; skip = 1 }
 			next
 		}
-		/^==== end: [a-z]+ ====$/ { skip = 0 }
+		$0 ~ end { skip = 0 }
 		!skip { print }' "$1" >"$out"
 	mv "$out" "$1"
 	log "${1#"$TOP"/} regenerated"

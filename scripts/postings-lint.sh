@@ -23,7 +23,7 @@ tmpd=$(mktemp -d)
 trap 'rm -rf "$tmpd"' EXIT
 MAX_NOTES=${MAX_NOTES:-40}
 posted_text() { # posted_text POSTING: the text as it is mailed
-	grep -v '^==== \(generated\|end\): [a-z]* ====$' "$TOP/$(meta_posting "$1" text)"
+	unmarked "$TOP/$(meta_posting "$1" text)"
 }
 notes_bounded() { # notes_bounded POSTING
 	local n

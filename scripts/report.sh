@@ -2,7 +2,8 @@
 # report.sh RUN...: turn the per-step results of one or more runs into
 # RUN/report.ktap (KTAP v1, one subtest per step) and a readable table, apply
 # testing/expected-failures, and print totals. The last line is
-# "N passed, N failed, N skipped"; expected failures count as passed and
+# "N passed, N failed, N skipped" (and RUN/totals.json has the same
+# numbers as data); expected failures count as passed and
 # are listed separately. Exit status 1 if anything failed.
 #
 # report.ktap follows Documentation/dev-tools/ktap.rst, as kunit.py parse
@@ -144,6 +145,12 @@ for run in "$@"; do
 	echo "# Totals: pass:$run_pass fail:$run_fail xfail:0 xpass:0 skip:0 error:0" >>"$ktap"
 	cat "$txt"
 	echo "   (KTAP: $ktap)"
+done
+# The totals as data, for the programs that need them (scripts/test.sh),
+# in every RUN: its own report covers all the runs given with it.
+for run in "$@"; do
+	printf '{"passed": %d, "xfail": %d, "failed": %d, "skipped": %d, "runs": %d}\n' \
+		"$pass" "$xfail" "$fail" "$skip" "$#" >"$run/totals.json"
 done
 echo
 echo "Totals: $pass passed, $xfail expected failures (labelled XFAIL, counted as passed), $fail failed, $skip skipped"

@@ -29,7 +29,7 @@ subjects_numbered() { # subjects_numbered N WANT SUBJECTS
 		[ "$(grep -cE "^\[PATCH ([0-9]+)/$1\] " <<<"$3")" = "$2" ]
 	fi
 }
-no_marker() { ! grep -l '^==== ' "$@" >/dev/null; }
+no_marker() { ! has_marker "$@"; }
 same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
 no_patch() { ! grep -q '^diff --git' "$1"; }
 absent() { ! grep -qF -- "$1" <<<"$2"; }

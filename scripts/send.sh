@@ -127,7 +127,7 @@ for p in "${postings[@]}"; do
 
 	text=$TOP/$(meta_posting "$p" text)
 	[ -f "$text" ] || die "posting '$p': no text file '$text'"
-	grep -v '^==== \(generated\|end\): [a-z]* ====$' "$text" >"$work/cover"
+	unmarked "$text" >"$work/cover"
 	cp "$TOP/.b4-config" "$t/"
 	if [ "$n" -gt 1 ]; then
 		cp "$TOP/.b4-cover-template" "$t/.b4-cover-template"
@@ -183,7 +183,7 @@ PY
 		[ -z "$to" ] || add_header "$m" To-first "$to"
 		[ "${#cc[@]}" = 0 ] || add_header "$m" Cc "${cc[@]}"
 	done
-	if grep -l '^==== ' "${mails[@]}" >/dev/null; then
+	if has_marker "${mails[@]}"; then
 		die "posting '$p': a harness marker line reached a mail ($(grep -l '^==== ' "${mails[@]}" | head -n 1))"
 	fi
 

@@ -54,7 +54,7 @@ else
 	commits=$(meta_queue "$BASE" commits | tr ',' ' ')
 fi
 # The measured block of the request text must have been filled.
-evidence=$(sed -n '/^==== generated: results ====$/,/^==== end: results ====$/p' "$text" | grep -vc '^\(====\|$\)' || true)
+evidence=$(marked_block "$text" results | grep -vc '^$' || true)
 if [ "$evidence" = 0 ]; then
 	[ "${SEND:-0}" != 1 ] || die "the results block of $text is empty; run make BASE=$BASE, then make cover-letter BASE=$BASE"
 	log "WARNING: the results block of ${text#"$TOP"/} is empty (run make BASE=$BASE, then make cover-letter BASE=$BASE)"
@@ -82,7 +82,7 @@ mkdir -p "$out"
 	echo "Cc: $cc"
 	echo "Subject: $(sed -n 1p "$text")"
 	echo
-	sed '1,2d; /^==== \(generated\|end\): [a-z]* ====$/d' "$text"
+	sed '1,2d' "$text" | unmarked -
 	echo
 	echo "The commits, oldest first, in the order they apply:"
 	echo
@@ -90,7 +90,7 @@ mkdir -p "$out"
 		echo "  commit $sha (\"$(meta_commit_subject "$sha")\")"
 	done
 } >"$out/request.eml"
-if grep -q '^==== ' "$out/request.eml"; then
+if has_marker "$out/request.eml"; then
 	die "a harness marker line reached the mail ($out/request.eml)"
 fi
 log "stable request for $BASE.y: $out/request.eml"

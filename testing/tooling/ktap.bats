@@ -154,6 +154,9 @@ PY
 	fixture_run "$tmp/run"
 	EXPECTED_FAILURES=$FIX/expected-failures "$S/report.sh" "$tmp/run" >"$tmp/rep" 2>&1 || return 1
 	tail -n 1 "$tmp/rep" | grep -qx '238 passed, 0 failed, 14 skipped' || return 1
+	# The same totals as data, which scripts/test.sh reads.
+	python3 -c 'import json, sys; t = json.load(open(sys.argv[1]))
+assert (t["passed"] + t["xfail"], t["failed"], t["skipped"]) == (238, 0, 14), t' "$tmp/run/totals.json" || return 1
 	if ! diff -u "$FIX/report.ktap" "$tmp/run/report.ktap" >"$tmp/diff"; then
 		head -n 40 "$tmp/diff"
 		echo "report.sh no longer writes the saved report.ktap; if that is intended, regenerate it:"
