@@ -54,6 +54,19 @@ test_label() {
 	echo "${l:-${1#*/}}"
 }
 
+# evidence_step SERIES_FILE: the step a stable queue's results are shown
+# at: the one before its first stand-in (the upstream backports and the
+# test, what a request asks for), or its top if it has no stand-in.
+evidence_step() {
+	local first
+	first=$(standins "$1" | head -n 1)
+	if [ -z "$first" ]; then
+		series_patches "$1" | wc -l
+	else
+		echo $(($(series_patches "$1" | grep -nxF "$first" | cut -d: -f1) - 1))
+	fi
+}
+
 # results_block STEP TESTS: the results table for tests (dir/test list)
 # at step 0, 0+tests and STEP of the latest report, in words a list
 # reader knows: no run ids, no step numbers, no local test names.
@@ -115,13 +128,14 @@ if is_mainline "$BASE"; then
 			:
 		elif [ -n "$rep" ]; then
 			results_block "$step" "$(meta_posting "$p" tests)" >"$gen/results"
-			# The same tests on the stable bases (also=), top of their queue.
+			# The same tests on the stable bases (also=), at the step
+			# with their backports and the test (evidence_step).
 			also=$( (meta_posting "$p" also) 2>/dev/null || true)
 			for b in ${also//,/ }; do
 				r=$(readlink -f "$CACHE/reports/latest-$b" || true)
 				if [ -n "$r" ] && [ -f "$r/meta" ] && [ -f "$r/step-0/results.tsv" ]; then
 					echo
-					rep=$r results_block "$(series_patches "$(series_file "$b")" | wc -l)" \
+					rep=$r results_block "$(evidence_step "$(series_file "$b")")" \
 						"$(meta_posting "$p" tests)"
 				else
 					log "no report for $b (run make BASE=$b): left out of $p's results"
@@ -146,12 +160,7 @@ if is_mainline "$BASE"; then
 else
 	rm -f "$gen"/*
 	if [ -n "$rep" ]; then
-		# The request's evidence is its own content: the step before
-		# the queue's first stand-in (the backports and the test).
-		first=$(standins "$series" | head -n 1)
-		step=$(series_patches "$series" | wc -l)
-		[ -z "$first" ] || step=$(($(series_patches "$series" | grep -nxF "$first" | cut -d: -f1) - 1))
-		results_block "$step" "$(meta_queue "$BASE" tests)" >"$gen/results"
+		results_block "$(evidence_step "$series")" "$(meta_queue "$BASE" tests)" >"$gen/results"
 	else
 		log "no report for $BASE (run make BASE=$BASE): results block left as it is"
 	fi
