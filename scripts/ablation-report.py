@@ -16,7 +16,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from abrun import read_boots, read_meta  # noqa: E402
+from abrun import cli_help, read_boots, read_meta  # noqa: E402
 from report.fmt import spread  # noqa: E402
 from report.paired import paired  # noqa: E402
 
@@ -111,10 +111,10 @@ def markdown(s):
 
 
 def main():
+    cli_help(sys.argv, __doc__)
     args = [a for a in sys.argv[1:] if a != "--write"]
-    if len(args) != 1 or args[0] in ("-h", "--help"):
-        print(__doc__.strip())
-        sys.exit(0 if args and args[0] in ("-h", "--help") else 2)
+    if len(args) != 1:
+        sys.exit("usage: ablation-report.py [--write] DIR (ablation-report.py --help)")
     out = args[0]
     if not os.path.isfile(os.path.join(out, "meta")):
         sys.exit("ablation-report.py: %s is not a run directory (no meta); "

@@ -13,7 +13,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-case "${1:-}" in -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 step=${ABLATION_STEP:-2}
 pages=${ABLATION_PAGES:-64}
 loops=${ABLATION_LOOPS:-20000}

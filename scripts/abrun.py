@@ -28,3 +28,10 @@ def read_boots(out, parse):
         b["dir"], b["kernel_kind"], b["boot"] = d, m.group(1), int(m.group(2))
         boots.append(b)
     return boots
+
+
+def cli_help(argv, doc):
+    """Print DOC and exit 0 if ARGV asks for -h/--help (every report CLI)."""
+    if argv[1:2] in (["-h"], ["--help"]):
+        print(doc.strip())
+        raise SystemExit(0)

@@ -20,7 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from abrun import read_boots, read_meta  # noqa: E402
+from abrun import cli_help, read_boots, read_meta  # noqa: E402
 from report.bench.parse import parse_boot, complete  # noqa: E402
 from report.bench.stats import summarize, targets  # noqa: E402
 from report.bench.tables import markdown  # noqa: E402
@@ -29,9 +29,7 @@ from report.bench.cpus import cpus_report  # noqa: E402
 
 
 def main():
-    if sys.argv[1:2] in (["-h"], ["--help"]):
-        print(__doc__.strip())
-        sys.exit(0)
+    cli_help(sys.argv, __doc__)
     dirs = sys.argv[3:] if sys.argv[1:2] == ["--cpus"] else sys.argv[1:2]
     for d in dirs:
         if not os.path.isfile(os.path.join(d, "meta")):

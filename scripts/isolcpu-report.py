@@ -17,7 +17,7 @@ import sys
 
 import ktap
 import wqtrace
-from abrun import read_boots, read_meta
+from abrun import cli_help, read_boots, read_meta
 from report.fmt import spread
 
 KERNELS = ("base", "series")
@@ -93,9 +93,7 @@ def boot_figures(b):
 
 
 def main():
-    if sys.argv[1:2] in (["-h"], ["--help"]):
-        print(__doc__.strip())
-        sys.exit(0)
+    cli_help(sys.argv, __doc__)
     if len(sys.argv) != 2:
         sys.exit("usage: isolcpu-report.py DIR")
     out = sys.argv[1]

@@ -10,7 +10,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-case "${1:-}" in -h | --help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 run=${1:?usage: results-save.sh RUN (a run directory; see make help)}
 run=$(realpath "$run" 2>/dev/null) || die "no run directory '$1'"
 [ -f "$run/meta" ] || die "'$run' is not a run directory (no meta file); run make ablation, bench or torture first"

@@ -8,11 +8,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-case "${1:-}" in -h | --help)
-	sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
-	exit 0
-	;;
-esac
 rep=${1:-}
 series=$TOP/series
 meta_check "$series"

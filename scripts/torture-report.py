@@ -16,7 +16,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from abrun import read_boots, read_meta  # noqa: E402
+from abrun import cli_help, read_boots, read_meta  # noqa: E402
 
 KERNELS = ("base", "series")
 TEST_OF = {"hotplug": "hotplug_churn.sh", "mem_pressure": "mem_pressure.sh",
@@ -66,9 +66,7 @@ def stalled(b):
 
 
 def main():
-    if sys.argv[1:2] in (["-h"], ["--help"]):
-        print(__doc__.strip())
-        sys.exit(0)
+    cli_help(sys.argv, __doc__)
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: torture-report.py TORTUREDIR [KASAN_RUN]")
     out = sys.argv[1]

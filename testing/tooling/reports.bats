@@ -222,7 +222,7 @@ PY
 	done
 	printf 'package=linux-source-0.1 %s\nvariant=lockdep\n' "$FB_VER" >"$r/meta"
 	fake_env "$c" BASE=0.1 REPORT="$r" "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1
-	grep -qF "linux-source-0.1 $FB_VER, lockdep build, QEMU x86_64, one boot each:" "$b" &&
+	grep -qF "linux-source-0.1 $FB_VER, lockdep, QEMU x86_64, a boot each:" "$b" &&
 		! grep -q '0.1-20260101-000000' "$b" &&
 		! grep -q 'old results' "$b" && grep -qx intro "$b" && grep -qx end "$b" &&
 		grep -qx '  *unpatched  *test only  *patched' "$b" &&

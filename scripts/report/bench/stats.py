@@ -20,6 +20,15 @@ def bootstrap_ratio(base, series, seed=1):
     return rs[int(0.025 * BOOTSTRAP)], rs[int(0.975 * BOOTSTRAP) - 1]
 
 
+def judge(lo, hi):
+    """The verdict of a 95% interval lo..hi of series/base time."""
+    if lo > PERF_LIMIT:
+        return "regression"
+    if hi <= PERF_LIMIT:
+        return "no regression"
+    return "inconclusive"
+
+
 def paired_verdict(pairs):
     """(verdict, lo, hi, why) for [(base, series)] per boot pair."""
     if len(pairs) < MIN_BOOTS:
@@ -29,12 +38,7 @@ def paired_verdict(pairs):
     if p is None:
         return "inconclusive", None, None, "a zero time in a pair"
     lo, hi = p["lo"], p["hi"]
-    if lo > PERF_LIMIT:
-        v = "regression"
-    elif hi <= PERF_LIMIT:
-        v = "no regression"
-    else:
-        v = "inconclusive"
+    v = judge(lo, hi)
     return v, lo, hi, ("geometric mean of %d paired ratios %.3f, 95%% interval "
                        "%.3f..%.3f, %d of %d pairs above 1 (sign test p %.3f)"
                        % (p["n"], p["geomean"], lo, hi,
@@ -49,12 +53,7 @@ def verdict(base, series):
                 "%d/%d boots; at least %d each are needed"
                 % (len(base), len(series), MIN_BOOTS))
     lo, hi = bootstrap_ratio(base, series)
-    if lo > PERF_LIMIT:
-        v = "regression"
-    elif hi <= PERF_LIMIT:
-        v = "no regression"
-    else:
-        v = "inconclusive"
+    v = judge(lo, hi)
     return v, lo, hi, "95%% interval %.3f..%.3f (width %.3f) over %d/%d boots" % (
         lo, hi, hi - lo, len(base), len(series))
 
