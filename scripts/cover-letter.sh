@@ -36,13 +36,13 @@ status() {
 	awk -F'\t' -v n="$2" '$1 == n { s = $2 } END { print (s == "" ? "-" : s) }' "$1"
 }
 
-# log_status RESULTS: "pass" if every kernel log check passed, else the
-# failing ones. Workqueue hog reports are left out: they say where work
-# ran, not that something broke.
-log_status() {
+# log_bad RESULTS: the kernel log checks that did not pass, comma
+# separated ("-" without results). Workqueue hog reports are left out:
+# they say where work ran, not that something broke.
+log_bad() {
 	[ -f "$1" ] || { echo -; return; }
-	awk -F'\t' '$1 ~ /^log: / && $1 !~ /^log: hogged CPU/ && $2 != "pass" { bad = bad sep substr($1, 6) "=" $2; sep = "," }
-		END { print (bad == "" ? "pass" : bad) }' "$1"
+	awk -F'\t' '$1 ~ /^log: / && $1 !~ /^log: hogged CPU/ && $2 != "pass" { bad = bad sep substr($1, 6); sep = ", " }
+		END { print bad }' "$1"
 }
 
 # test_label TEST: how a mail names an in-guest test (dir/test): the
@@ -89,10 +89,23 @@ results_block() {
 			"$(status "$rep/step-0+tests/results.tsv" "$name")" \
 			"$(status "$top/results.tsv" "$name")"
 	done
-	printf '  %-34s %-10s %-10s %s\n' "kernel log (lockdep, WARN, BUG)" \
-		"$(log_status "$rep/step-0/results.tsv")" \
-		"$(log_status "$rep/step-0+tests/results.tsv")" \
-		"$(log_status "$top/results.tsv")"
+	# A column whose log checks failed says "fail (N)"; note N below the
+	# table names the checks, so that the table stays 72 columns wide.
+	local cells=() notes=() f n=0 c
+	for f in "$rep/step-0/results.tsv" "$rep/step-0+tests/results.tsv" "$top/results.tsv"; do
+		c=$(log_bad "$f")
+		case "$c" in
+		-) cells+=(-) ;;
+		'') cells+=(pass) ;;
+		*)
+			n=$((n + 1))
+			cells+=("fail ($n)")
+			notes+=("  ($n) kernel log: $c")
+			;;
+		esac
+	done
+	printf '  %-34s %-10s %-10s %s\n' "kernel log (lockdep, WARN, BUG)" "${cells[@]}"
+	[ "${#notes[@]}" = 0 ] || printf '%s\n' "${notes[@]}"
 }
 
 # fill FILE: replace each generated block of FILE that has a file in $gen.

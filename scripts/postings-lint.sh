@@ -2,7 +2,8 @@
 # postings-lint.sh: what "make send" would mail, checked from the
 # repository without building anything, printed as KTAP (part of make
 # lint): each posting's text (its cover letter, or the notes below a
-# single patch's "---", marker lines removed) is at most MAX_NOTES lines;
+# single patch's "---", marker lines removed) is at most MAX_NOTES lines
+# of at most 72 columns;
 # neither the text nor the changelogs of the posted patches name a
 # private run id (7.3-20261202-094520) or a test that exists only in this
 # repository (testing/); no posting carries a stand-in (upstream=pending:);
@@ -19,6 +20,9 @@ trap 'rm -rf "$tmpd"' EXIT
 MAX_NOTES=${MAX_NOTES:-40}
 posted_text() { # posted_text POSTING: the text as it is mailed
 	unmarked "$TOP/$(meta_posting "$1" text)"
+}
+notes_narrow() { # notes_narrow POSTING: plain 72-column text (a URL may run over)
+	posted_text "$1" | awk 'length > 72 && !/:\/\// { print "line " NR ", " length " columns: " $0; bad = 1 } END { exit bad }'
 }
 notes_bounded() { # notes_bounded POSTING
 	local n
@@ -41,6 +45,7 @@ no_private_names() { # no_private_names FILE...: no run id, no local test
 changelog() { awk '/^---$/ { exit } body { print } /^$/ { body = 1 }' "$1"; }
 for p in $(meta_postings); do
 	ktap_check "posting $p: text is at most $MAX_NOTES lines" notes_bounded "$p"
+	ktap_check "posting $p: text is at most 72 columns" notes_narrow "$p"
 	posted_text "$p" >"$tmpd/$p.text"
 	while read -r f; do
 		changelog "$f" >"$tmpd/$p.$(basename "$f")"
