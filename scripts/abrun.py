@@ -1,6 +1,7 @@
 """abrun.py: read one directory of scripts/ab-boots.sh (make bench, make
-torture): its meta file and its boots, <kernel>-<n>/ with kernel base or
-series. Imported by the report scripts next to it."""
+torture, ablation): its meta file and its boots, <kernel>-<n>/ with kernel
+base or series, or step<k> (AB_STEPS). Imported by the report scripts
+next to it."""
 import os
 import re
 
@@ -20,7 +21,7 @@ def read_boots(out, parse):
     in name order, each result tagged with dir, kernel_kind and boot."""
     boots = []
     for d in sorted(os.listdir(out)):
-        m = re.match(r"^(base|series)-(\d+)$", d)
+        m = re.match(r"^(base|series|step\d+)-(\d+)$", d)
         if not m:
             continue
         kt = os.path.join(out, d, "ktap.log")

@@ -23,7 +23,10 @@
 # into those that purged at least one area and those that purged none,
 # the same way on every kernel, and the function-call IPIs (x86 "CAL"
 # in /proc/interrupts; each kernel TLB flush sends one to every other
-# online CPU) received during the stress, summed over CPUs.
+# online CPU) received during the stress, summed over CPUs. Where the
+# kernel has them, also the calls of flush_tlb_kernel_range() (a kprobe
+# event, CONFIG_KPROBE_EVENTS) and the waits on vmap_purge_lock
+# (/proc/lock_stat, CONFIG_LOCK_STAT); "n/a" otherwise.
 # Exit codes follow kselftest: 0 pass, 1 fail, 4 skip.
 
 # shellcheck source=testing/selftests/lib/ksft.sh
@@ -56,6 +59,16 @@ echo 1 >"$lazy/events/vmalloc/purge_vmap_area_lazy/enable"
 # irqs NAME: the per-CPU counts of the /proc/interrupts line NAME, summed.
 irqs() { awk -v n="$1:" -v c="$(grep -c '^processor' /proc/cpuinfo)" '
 	$1 == n { for (i = 2; i <= c + 1; i++) s += $i } END { print s + 0 }' /proc/interrupts; }
+# A kprobe on flush_tlb_kernel_range(); kprobe_profile counts its hits.
+kp=$T/events/vmtest/tlbk
+echo '-:vmtest/tlbk' >>"$T/kprobe_events" 2>/dev/null || true
+if [ -w "$T/kprobe_events" ] &&
+	echo 'p:vmtest/tlbk flush_tlb_kernel_range' >>"$T/kprobe_events" 2>/dev/null; then
+	echo 1 >"$kp/enable"
+else
+	kp=''
+fi
+[ ! -w /proc/lock_stat ] || echo 0 >/proc/lock_stat
 cal0=$(irqs CAL)
 echo "stress: test_vmalloc run_test_mask=1 nr_pages=$PAGES nr_threads=$THREADS test_loop_count=$LOOPS"
 modprobe test_vmalloc run_test_mask=1 nr_pages="$PAGES" nr_threads="$THREADS" \
@@ -64,6 +77,18 @@ modprobe test_vmalloc run_test_mask=1 nr_pages="$PAGES" nr_threads="$THREADS" \
 # that the last free_vmap_area_noflush event shows the settled counter.
 sleep 3
 cal1=$(irqs CAL)
+tlb=n/a
+if [ -n "$kp" ]; then
+	tlb=$(awk '$1 == "tlbk" || $1 == "vmtest/tlbk" { print $2 }' "$T/kprobe_profile")
+	echo 0 >"$kp/enable"
+	echo '-:vmtest/tlbk' >>"$T/kprobe_events"
+fi
+# class name, con-bounces, contentions, waittime min/max/total/avg (us),
+# acq-bounces, acquisitions, ...; no line: the lock was not taken.
+lockw=n/a
+[ ! -r /proc/lock_stat ] || lockw=$(awk '$1 == "vmap_purge_lock:" {
+	printf "%d contentions, %s us waited in all, %d acquisitions", $3, $6, $9; f = 1 }
+	END { if (!f) print "0 contentions, 0.00 us waited in all, 0 acquisitions" }' /proc/lock_stat)
 modprobe test_vmalloc run_test_mask=1 nr_threads=1 test_loop_count=10 \
 	test_repeat_count=1 2>/dev/null || true
 
@@ -96,6 +121,8 @@ awk '
 last=$(grep 'free_vmap_area_noflush:' "$lazy/trace" | tail -n 1)
 purged=$(grep -c 'purge_vmap_area_lazy:.* num_purged=[1-9]' "$lazy/trace" || true)
 empty=$(grep -c 'purge_vmap_area_lazy:.* num_purged=0$' "$lazy/trace" || true)
+areas=$(sed -n 's/.*purge_vmap_area_lazy:.* num_purged=\([0-9]*\)$/\1/p' "$lazy/trace" |
+	awk '{ s += $1 } END { print s + 0 }')
 rmdir "$wq" "$lazy"
 
 # count WHAT FUNCTION [FIELD=VALUE]: lines of /tmp/placement that match.
@@ -107,7 +134,10 @@ helper_x=$(count executed purge_vmap_node)
 drain_x=$(count executed drain_vmap_area_work)
 echo "queued: drain=$drain_q helpers=$helper_q; executions: drain=$drain_x helpers=$helper_x"
 echo "purges: $purged purged at least one area, $empty purged none"
+echo "areas purged in all: $areas"
 echo "function-call IPIs during the stress: $((cal1 - cal0))"
+echo "flush_tlb_kernel_range() calls during the stress: ${tlb:-0}"
+echo "vmap_purge_lock during the stress: $lockw"
 # queued FUNC WQ REQ_CPU POOL_CPU / executed FUNC WQ POOL_CPU RUN_CPU
 echo "queued on (function workqueue req_cpu pool): $(awk '$1 == "queued" {
 	p = ($5 == -1) ? "unbound" : "cpu" $5; print $2, $3, $4, p }' /tmp/placement |
