@@ -115,7 +115,7 @@ ablation: deps
 	scripts/ablation.sh
 
 # Copy run directory RUN (as make ablation/bench/torture print it) into
-# results/<job>/<run-id>/: what the reports read, for committing.
+# results/<job>-<run-id>/: what the reports read, for committing.
 save:
 	scripts/results-save.sh $(RUN)
 

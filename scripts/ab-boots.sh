@@ -23,6 +23,17 @@ AB_TOP_STEP=${AB_TOP_STEP:-top}
 [[ $AB_BOOTS =~ ^[1-9][0-9]*$ ]] || die "the number of boots must be a positive number, not '$AB_BOOTS'"
 [[ $AB_BASE_STEP =~ ^(0|0\+tests|[1-9][0-9]*)$ ]] || die "AB_BASE_STEP must be 0, 0+tests or a step number, not '$AB_BASE_STEP'"
 [[ $AB_TOP_STEP =~ ^(top|[1-9][0-9]*)$ ]] || die "AB_TOP_STEP must be top or a step number, not '$AB_TOP_STEP'"
+steps=()
+if [ -n "${AB_STEPS:-}" ]; then
+	read -ra steps <<<"$AB_STEPS"
+	[ "${#steps[@]}" -ge 2 ] || die "AB_STEPS needs two steps or more, not '$AB_STEPS'"
+	prev=-1
+	for k in "${steps[@]}"; do
+		[[ $k =~ ^(0|[1-9][0-9]*)$ ]] || die "AB_STEPS: '$k' is not a step number"
+		[ "$k" -gt "$prev" ] || die "AB_STEPS must be ascending step numbers, not '$AB_STEPS'"
+		prev=$k
+	done
+fi
 job_setup "$BASE"
 tree=$JOB_TREE series=$JOB_SERIES commits=("${JOB_COMMITS[@]}")
 last=$((${#commits[@]} - 1))
@@ -34,14 +45,8 @@ last=$((${#commits[@]} - 1))
 declare -A commit desc
 names=()
 if [ -n "${AB_STEPS:-}" ]; then
-	read -ra steps <<<"$AB_STEPS"
-	[ "${#steps[@]}" -ge 2 ] || die "AB_STEPS needs two steps or more, not '$AB_STEPS'"
-	prev=-1
 	for k in "${steps[@]}"; do
-		[[ $k =~ ^(0|[1-9][0-9]*)$ ]] || die "AB_STEPS: '$k' is not a step number"
-		[ "$k" -gt "$prev" ] || die "AB_STEPS must be ascending step numbers, not '$AB_STEPS'"
 		[ "$k" -le "$last" ] || die "AB_STEPS: step $k, but the series has $last patches"
-		prev=$k
 		names+=("step$k") commit[step$k]=${commits[$k]}
 		desc[step$k]="step $k: $(git -C "$tree" log -1 --format='%h %s' "${commits[$k]}")"
 	done

@@ -5,8 +5,12 @@
 #                      (testing/bench/guest/vmalloc_bench.sh), reported by
 #                      scripts/bench-report.py: bench.json, bench.md,
 #                      latency-cdf.png under $CACHE/bench/latest-<BASE>/;
-#  isolated CPU        BENCH_ISOL_BOOTS boots each with the last CPU
-#                      isolated (isolcpus=domain,N) and an application on
+#  isolated CPU        BENCH_ISOL_BOOTS boots each with CPU BENCH_ISOL_CPU
+#                      (default the last) isolated (isolcpus=domain,N;
+#                      the base's purge helper for vmap node i runs on
+#                      CPU i, and node i gets one only while a node
+#                      after it has areas to purge: with 3 vCPUs isolate
+#                      CPU 1 to see one there) and an application on
 #                      it freeing vmalloc memory
 #                      (testing/bench/guest/isolated_cpu.sh), reported by
 #                      scripts/isolcpu-report.py: isolcpu.json, isolcpu.md
@@ -36,7 +40,11 @@ if [[ ,$parts, == *,throughput,* ]]; then
 fi
 if [[ ,$parts, == *,isolcpu,* ]]; then
 	[ "$SMP" -ge 2 ] || die "the isolated-CPU bench needs SMP >= 2 (one housekeeping CPU)"
-	out=$(AB_BOOTS=${BENCH_ISOL_BOOTS:-2} AB_BASE_STEP=0 CMDLINE="isolcpus=domain,$((SMP - 1))" \
+	isol=${BENCH_ISOL_CPU:-$((SMP - 1))}
+	if ! [[ $isol =~ ^[0-9]+$ ]] || [ "$isol" -ge "$SMP" ]; then
+		die "BENCH_ISOL_CPU must be a CPU number below SMP=$SMP, not '$isol'"
+	fi
+	out=$(AB_BOOTS=${BENCH_ISOL_BOOTS:-2} AB_BASE_STEP=0 CMDLINE="isolcpus=domain,$isol" \
 		"$TOP/scripts/ab-boots.sh" bench-isolcpu bench/isolated_cpu.sh)
 	python3 "$TOP/scripts/isolcpu-report.py" "$out" || rc=1
 fi

@@ -25,8 +25,11 @@ set -euo pipefail
 
 series=$(series_file "$BASE")
 meta_check "$series"
+# The latest report of the cache, or on a fresh clone the newest run of
+# BASE committed under results/.
 rep=$(readlink -f "${REPORT:-$CACHE/reports/latest-$BASE}" || true)
-[ -n "$rep" ] && [ -f "$rep/meta" ] || rep=''
+[ -n "$rep" ] && [ -f "$rep/meta" ] ||
+	rep=$(find "$TOP/results" -maxdepth 1 -name "make-$BASE-*" 2>/dev/null | sort | tail -n 1)
 gen=$(mktemp -d)
 trap 'rm -rf "$gen"' EXIT
 

@@ -63,6 +63,15 @@ no_standin_posted() { # every patch of a posting is the project's own
 	[ -z "$bad" ] || { printf '%s' "$bad"; return 1; }
 }
 ktap_check "no posting carries a stand-in" no_standin_posted
+revisions() { # every posting has revision=N (N >= 1) for make send
+	local p v bad=''
+	for p in $(meta_postings); do
+		v=$( (meta_posting "$p" revision) 2>/dev/null) || v=''
+		[[ $v =~ ^[1-9][0-9]*$ ]] || bad+="posting $p: revision='$v' (1 or more)"$'\n'
+	done
+	[ -z "$bad" ] || { printf '%s' "$bad"; return 1; }
+}
+ktap_check "every posting has a revision" revisions
 ktap_check "prerequisites are stand-ins placed before their postings" postings_check_order
 
 ktap_print "${results[@]}"

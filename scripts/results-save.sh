@@ -3,9 +3,10 @@
 # read (meta, report.ktap, report.txt, the reports' JSON and Markdown;
 # per boot or step ktap.log, results.tsv, title, check.counts,
 # boot.status, accel; no kernels, initramfs or console logs) into
-# results/<job>/<run-id>/ of this repository, for committing. RUN is
-# $CACHE/<job>/<run-id>: reports/<id> of make, or the directory make
-# ablation, bench or torture prints. Refuses to overwrite a saved run.
+# results/<job>-<id>/ of this repository, for committing. RUN is
+# $CACHE/<dir>/<id>: reports/<id> of make (job "make"), or the directory
+# make ablation, bench or torture prints (job: its directory under
+# $CACHE, / as -). Refuses to overwrite a saved run.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -13,7 +14,13 @@ set -euo pipefail
 run=${1:?usage: results-save.sh RUN (a run directory; see make help)}
 run=$(realpath "$run" 2>/dev/null) || die "no run directory '$1'"
 [ -f "$run/meta" ] || die "'$run' is not a run directory (no meta file); run make ablation, bench or torture first"
-dest=$TOP/results/$(basename "$(dirname "$run")")/$(basename "$run")
+cache=$(realpath "$CACHE" 2>/dev/null || echo "$CACHE")
+case "$run" in
+"$cache"/*/*) job=${run#"$cache"/} job=${job%/*} ;;
+*) job=$(basename "$(dirname "$run")") ;;
+esac
+[ "$job" != reports ] || job="make"
+dest=$TOP/results/${job//\//-}-$(basename "$run")
 [ ! -e "$dest" ] || die "$dest exists already; remove it first to save the run again"
 mkdir -p "$dest"
 for f in "$run"/meta "$run"/report.ktap "$run"/report.txt "$run"/*.json "$run"/*.md; do

@@ -29,6 +29,8 @@ last=$((${#commits[@]} - 1))
 	echo "package=$(base_field "$BASE" 2) $(base_version "$BASE")"
 	echo "series=${series#"$TOP"/}"
 	echo "variant=$VARIANT"
+	echo "smp=$SMP"
+	echo "mem=$MEM"
 	echo "cmdline=${CMDLINE:-}"
 } >"$run/meta"
 

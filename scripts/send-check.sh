@@ -5,8 +5,9 @@
 # patch and "[PATCH n/m]" with a cover letter otherwise, To: from
 # get_maintainer.pl, In-Reply-To where patches.meta has reply-to=, no
 # harness marker line, the prerequisites (prereq=) named in the first
-# mail, no stand-in mailed, to=/cc= of patches.meta in the headers, and a
-# stable request that names only mainline commits. Nothing is sent.
+# mail, no stand-in mailed, to=/cc= of patches.meta in the headers, the
+# b4 prep branch (revision, kept change-id, collected trailers kept),
+# and a stable request that names only mainline commits. Nothing is sent.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -34,11 +35,15 @@ same() { [ -n "$1" ] && [ "$1" = "$2" ]; }
 no_patch() { ! grep -q '^diff --git' "$1"; }
 absent() { ! grep -qF -- "$1" <<<"$2"; }
 
+# A scratch send directory: the user's prep branches in $CACHE/send (their
+# sent tags and collected trailers) are never touched.
+export SEND_DIR=$CACHE/send-check
+rm -rf "$SEND_DIR"
 rc=0
 BASE=7.3 "$TOP/scripts/send.sh" >"$CACHE/send-check.log" 2>&1 || rc=$?
 ok "$rc" "make send: dry run of every posting" "$(tail -n 3 "$CACHE/send-check.log" | tr '\n' ' ')"
 for p in $(meta_postings); do
-	d=$CACHE/send/$p/mails
+	d=$SEND_DIR/$p/mails
 	n=$(series_select "$TOP/series" posting "$p" | wc -l)
 	mapfile -t mails < <(find "$d" -type f 2>/dev/null | sort)
 	want=$n
@@ -69,10 +74,32 @@ for p in $(meta_postings); do
 	done
 done
 
+# The b4 prep branch of a posting: at patches.meta's revision, kept by the
+# next run, and a review trailer collected on it (as b4 trailers -u adds
+# one) comes back when the patches are applied again.
+p=$(meta_postings | tail -n 1)
+t=$SEND_DIR/$p/tree
+cover_of() { git -C "$t" rev-list -1 --grep='^--- b4-submit-tracking ---$' "b4/$p" 2>/dev/null || true; }
+tracked() { # tracked FIELD: a field of b4's tracking data on the branch
+	git -C "$t" log -1 --format=%B "$(cover_of)" | sed '1,/^--- b4-submit-tracking ---$/d; /^#/d' |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["series"][sys.argv[1]])' "$1" 2>/dev/null || true
+}
+rev=$(meta_posting "$p" revision)
+ok "$(rc same "$(tracked revision)" "$rev")" "posting $p: b4 prep branch b4/$p at revision $rev of patches.meta" "tracked: $(tracked revision)"
+c1=$(tracked change-id)
+trailer='Reviewed-by: Ada Lovelace <ada@kernel-test.org>'
+git -C "$t" -c user.name=Test -c user.email=test@kernel-test.org commit -q --amend --no-edit --trailer "$trailer" 2>/dev/null || true
+rc=0
+BASE=7.3 "$TOP/scripts/send.sh" "$p" >"$CACHE/send-check-again.log" 2>&1 || rc=$?
+ok "$rc" "make send $p again: dry run" "$(tail -n 2 "$CACHE/send-check-again.log" | tr '\n' ' ')"
+ok "$(rc same "$(tracked change-id)" "$c1")" "posting $p: a second run keeps the prep branch (b4 change-id $c1)"
+mapfile -t mails < <(find "$SEND_DIR/$p/mails" -type f 2>/dev/null | sort)
+ok "$(rc grep -qxF "$trailer" "${mails[-1]:-/dev/null}")" "posting $p: a review trailer collected on b4/$p survives re-applying the patches"
+
 rc=0
 BASE=7.2 "$TOP/scripts/send.sh" >"$CACHE/send-check-stable.log" 2>&1 || rc=$?
 ok "$rc" "make send BASE=7.2: stable request written" "$(tail -n 2 "$CACHE/send-check-stable.log" | tr '\n' ' ')"
-req=$CACHE/send/stable-7.2/request.eml
+req=$SEND_DIR/stable-7.2/request.eml
 named=$(sed -n 's/^  commit \([0-9a-f]\{40\}\)\( .*\)\{0,1\}$/\1/p' "$req" 2>/dev/null | sort)
 mainline=$(meta_queue 7.2 commits | tr ',' '\n' | sort)
 ok "$(rc same "$named" "$mainline")" \

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # send.sh [POSTING...]: with BASE=7.3 (default), the mails of the mainline postings (patches.meta),
 # one thread per posting, in their order. Without SEND=1 nothing is sent:
-# the mails are written to $CACHE/send/<posting>/mails/ and summarised.
+# the mails are written to $SEND_DIR/<posting>/mails/ (SEND_DIR default
+# $CACHE/send) and summarised.
 #
 # For each posting a scratch clone of the cached 7.3 base gets the
 # patches it builds on (lib.sh posting_stack: the stand-ins of the queued
@@ -41,18 +42,9 @@ for p in "${postings[@]}"; do
 done
 
 tree=$(tree_dir "$BASE")
+SEND_DIR=${SEND_DIR:-$CACHE/send}
 lock_base "$BASE"
 fetch_base "$BASE" >&2
-
-# apply_list TREE BRANCH PATCH...: git am the patches onto HEAD.
-apply_list() {
-	local tree=$1 branch=$2 list
-	shift 2
-	list=$(mktemp)
-	printf '%s\n' "${@##*/}" >"$list"
-	PATCH_DIR=$TOP/patches apply_series "$tree" "$list" "$branch" >/dev/null || exit 1
-	rm -f "$list"
-}
 
 # add_header MAIL NAME ADDR...: append the addresses to header NAME (To:
 # or Cc:) of MAIL, or put them first with NAME=To-first; an address the
@@ -91,39 +83,89 @@ open(path, "w").write("\n".join(l for f in fields for l in f) + sep + body)
 PY
 }
 
+# kept_trailers RANGE: "subject<TAB>trailer" for every review trailer
+# (Reviewed-by, Acked-by, Tested-by, ...) of the commits in RANGE of the
+# prep branch, so that a re-applied patch keeps what reviewers gave it.
+kept_trailers() {
+	git -C "$t" log --reverse --format='%s%x00%(trailers:only,unfold)%x01' "$1" |
+		awk 'BEGIN { RS = "\001\n?"; FS = "\000" }
+			NF >= 2 { n = split($2, l, "\n"); for (i = 1; i <= n; i++)
+				if (l[i] ~ /^(Reviewed|Acked|Tested|Reported|Suggested)-by: /) print $1 "\t" l[i] }'
+}
+
 for p in "${postings[@]}"; do
-	work=$CACHE/send/$p
-	rm -rf "$work"
-	mkdir -p "$work"
-	git clone -q --shared "$tree" "$work/tree"
+	# One b4 prep tree per posting, kept between runs: branch b4/<posting>
+	# holds b4's cover letter commit and the posting's patches, at the
+	# revision patches.meta gives; sent versions are tagged
+	# sent/<posting>-v<N> (b4 prep --manual-reroll), so that b4 prep
+	# --compare-to and b4 trailers -u work on it as b4 users expect.
+	work=$SEND_DIR/$p
 	t=$work/tree
+	rev=$(meta_posting "$p" revision)
+	[[ $rev =~ ^[1-9][0-9]*$ ]] || die "posting '$p': revision='$rev' in patches.meta must be 1 or more"
+	if git -C "$t" rev-parse -q --verify "refs/tags/sent/$p-v$rev" >/dev/null 2>&1; then
+		die "posting '$p': v$rev was sent already (tag sent/$p-v$rev in $t); set revision=$((rev + 1)) for posting $p in patches.meta"
+	fi
+	rm -rf "$work/mails" "$work/cover" "$work/drop-signoffs"
+	if [ ! -d "$t/.git" ]; then
+		rm -rf "$work"
+		mkdir -p "$work"
+		git clone -q --shared "$tree" "$t"
+	fi
+	git -C "$t" fetch -q --force --tags origin
 	git -C "$t" config user.name "$name"
 	git -C "$t" config user.email "$email"
 	git -C "$t" config sendemail.smtpserver localhost
-	git -C "$t" checkout -q base
+	git -C "$t" checkout -q --detach base
 
 	mapfile -t under < <(posting_stack "$p")
-	[ "${#under[@]}" = 0 ] || apply_list "$t" "under-$p" "${under[@]}"
-	git -C "$t" branch -q posting-base HEAD
+	for f in "${under[@]}"; do
+		git -C "$t" am -q "$f" || { git -C "$t" am --abort; die "posting '$p': $(basename "$f") does not apply"; }
+	done
+	git -C "$t" branch -q -f posting-base HEAD
 	mapfile -t own < <(series_select "$series" posting "$p")
-	[ "${#own[@]}" -gt 0 ] || die "posting '$p' has no patch in the series"
-	apply_list "$t" "posting-$p" "${own[@]}"
-	if [ "$person" = 1 ]; then
-		# The committed patches carry the repository's export identity;
-		# a person sends them as author, under their own sign-off only.
-		git -C "$t" log --format=%B posting-base..HEAD | sed -n 's/^Signed-off-by: //p' | sort -u |
+	[ "${#own[@]}" -gt 0 ] || die "posting '$p': no patch in the series"
+	: >"$work/trailers"
+	if git -C "$t" rev-parse -q --verify "refs/heads/b4/$p" >/dev/null; then
+		cover=$(git -C "$t" rev-list -1 --grep='^--- b4-submit-tracking ---$' "b4/$p")
+		[ -n "$cover" ] || die "posting '$p': branch b4/$p of $t has no b4 cover letter commit; remove $work to start over"
+		kept_trailers "$cover..b4/$p" >"$work/trailers"
+		# Same base as last time: keep its commits, so the branch moves only
+		# when what it builds on changed.
+		[ "$(git -C "$t" rev-parse "$cover~1^{tree}")" != "$(git -C "$t" rev-parse "posting-base^{tree}")" ] ||
+			git -C "$t" branch -q -f posting-base "$cover~1"
+		git -C "$t" checkout -q "b4/$p"
+		git -C "$t" reset -q --hard "$cover"
+		git -C "$t" rebase -q --onto posting-base "$cover~1" ||
+			die "posting '$p': could not move b4/$p onto the new base"
+	else
+		git -C "$t" checkout -q posting-base
+		(cd "$t" && b4 prep -n "$p" -f posting-base >/dev/null 2>&1) ||
+			die "posting '$p': b4 prep could not create branch b4/$p"
+	fi
+	cover=$(git -C "$t" rev-parse HEAD)
+	for f in "${own[@]}"; do
+		git -C "$t" am -q "$f" || { git -C "$t" am --abort; die "posting '$p': $(basename "$f") does not apply"; }
+	done
+	# The sender takes the patches over (a person: as author, under their
+	# own sign-off only; the export identity's sign-offs go), and the
+	# review trailers of the branch's previous version come back.
+	{
+		[ "$person" = 0 ] ||
+			git -C "$t" log --format=%B "$cover..HEAD" | sed -n 's/^Signed-off-by: //p' | sort -u |
 			while IFS= read -r so; do
 				em=${so##*<}
-				person_identity "${so% <*}" "${em%>}" ||
-					echo "Signed-off-by: $so"
-			done >"$work/drop-signoffs"
-		FILTER_BRANCH_SQUELCH_WARNING=1 git -C "$t" filter-branch -f \
-			--env-filter "export GIT_AUTHOR_NAME='${name//\'/}' GIT_AUTHOR_EMAIL='$email'" \
-			--msg-filter "grep -vxF -f '$work/drop-signoffs'" posting-base..HEAD >/dev/null 2>&1 ||
-			die "posting '$p': could not take over the patches as $name <$email>"
-	fi
-	git -C "$t" rebase -q --signoff posting-base
-	n=$(git -C "$t" rev-list --count posting-base..HEAD)
+				person_identity "${so% <*}" "${em%>}" || echo "Signed-off-by: $so"
+			done
+	} >"$work/drop-signoffs"
+	env=:
+	[ "$person" = 0 ] || env="export GIT_AUTHOR_NAME='${name//\'/}' GIT_AUTHOR_EMAIL='$email'"
+	FILTER_BRANCH_SQUELCH_WARNING=1 git -C "$t" filter-branch -f --env-filter "$env" \
+		--msg-filter "python3 '$TOP/scripts/msg-trailers.py' '$work/drop-signoffs' '$work/trailers'" \
+		"$cover..HEAD" >/dev/null 2>&1 ||
+		die "posting '$p': could not take over the patches as $name <$email>"
+	git -C "$t" rebase -q --signoff "$cover"
+	n=$(git -C "$t" rev-list --count "$cover..HEAD")
 
 	text=$TOP/$(meta_posting "$p" text)
 	[ -f "$text" ] || die "posting '$p': no text file '$text'"
@@ -139,7 +181,7 @@ for p in "${postings[@]}"; do
 	fi
 	(
 		cd "$t"
-		b4 prep -e posting-base >/dev/null 2>&1
+		b4 prep --force-revision "$rev" >/dev/null 2>&1
 		EDITOR="cp $work/cover" b4 prep --edit-cover >/dev/null 2>&1
 		b4 prep --auto-to-cc >/dev/null 2>&1
 		b4 send -o "$work/mails" --no-sign --not-me-too >"$work/b4.log" 2>&1
@@ -192,8 +234,18 @@ PY
 		sed -n '/^$/q; /^\(From\|To\|Cc\|Subject\|In-Reply-To\): /{p; :c; n; /^[ \t]/{p; bc}; /^\(From\|To\|Cc\|Subject\|In-Reply-To\): /{p; bc}}' "$m" | sed 's/^/  /'
 		echo
 	done
+	prev=$((rev - 1))
+	if git -C "$t" rev-parse -q --verify "refs/tags/sent/$p-v$prev" >/dev/null; then
+		log "posting $p: v$rev on branch b4/$p; against the sent v$prev: (cd $t && b4 prep --compare-to v$prev)"
+	else
+		log "posting $p: v$rev on branch b4/$p of $t"
+	fi
 	if [ "${SEND:-0}" = 1 ]; then
 		send_mails "$t" "${mails[@]}"
+		msgid=$(sed -n 's/^Message-Id: <\(.*\)>$/\1/Ip' "${mails[0]}" | head -n 1)
+		(cd "$t" && b4 prep --manual-reroll "$msgid" >/dev/null 2>&1) ||
+			die "posting '$p': sent, but b4 could not tag v$rev as sent (b4 prep --manual-reroll $msgid in $t)"
+		log "posting $p: v$rev sent and tagged sent/$p-v$rev; set revision=$((rev + 1)) for posting $p in patches.meta for the next version"
 	fi
 done
 [ "${SEND:-0}" = 1 ] || log "nothing was sent (SEND=1 sends, as $name <$email>)"

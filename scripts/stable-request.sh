@@ -8,7 +8,8 @@
 # evidence (stable/X.Y/cover-letter.txt), To: stable, Cc: whom
 # get_maintainer.pl names for those patches. PATCHES=slug,... limits the
 # request to some patches; one that is not in mainline is refused.
-# Without SEND=1 the mail is only written to $CACHE/send/stable-X.Y/.
+# Without SEND=1 the mail is only written to $SEND_DIR/stable-X.Y/
+# (SEND_DIR default $CACHE/send).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -73,7 +74,7 @@ cc=$(cd "$tree" && perl scripts/get_maintainer.pl --nogit --nogit-fallback \
 extra=$(meta_queue "$BASE" cc 2>/dev/null | sed 's/,/, /g' || true)
 [ -z "$extra" ] || cc="$cc, $extra"
 
-out=$CACHE/send/stable-$BASE
+out=${SEND_DIR:-$CACHE/send}/stable-$BASE
 rm -rf "$out"
 mkdir -p "$out"
 {

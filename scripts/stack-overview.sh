@@ -75,11 +75,11 @@ if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 		awk -F'\t' -v s="${d#step-}" '{ n[$2]++ } END { printf "%s %d %d %d\n", s, n["pass"], n["fail"], n["skip"] }' "$rep/$d/results.tsv"
 	done)
 	top=$(tail -n 1 <<<"$summary")
-	id=$(basename "$rep")
-	saved="run $id (not saved under results/)"
-	[ ! -d "$TOP/results/reports/$id" ] || saved="results/reports/$id"
-	echo "Results of $saved,"
-	echo "$(sed -n 's/^variant=//p' "$rep/meta") build, QEMU x86_64: $(wc -l <<<"$summary") steps built, booted and tested;"
+	field() { sed -n "s/^$1=//p" "$rep/meta"; }
+	machine="QEMU x86_64 $(tr '[:lower:]' '[:upper:]' <"$rep/step-0/accel" 2>/dev/null || echo)"
+	[ -z "$(field smp)" ] || machine+=", $(field smp) vCPUs, $(field mem)"
+	echo "Results ($(field package), $(field variant) build, ${machine% },"
+	echo "one boot per step): $(wc -l <<<"$summary") steps built, booted and tested;"
 	echo "patched steps with a failure: $(awk 'NR > 2 && $3 > 0 { printf "%s%s", f ? "," : "", $1; f = 1 } END { if (!f) printf "none" }' <<<"$summary")."
 	echo "Top of the stack: $(awk '{ printf "%d passed, %d failed, %d skipped", $2, $3, $4 }' <<<"$top"); make report shows each step."
 else

@@ -9,7 +9,7 @@
 
 @test "evidence: every saved ablation report regenerates from its boots" {
 	local r n=0
-	for r in "$TOP"/results/ablation/*/; do
+	for r in "$TOP"/results/ablation-*/; do
 		[ -f "$r/meta" ] || continue
 		rm -rf "$tmp/run"
 		cp -r "$r" "$tmp/run"
@@ -23,20 +23,20 @@
 }
 
 @test "evidence: each cited figure is in its run and in the prose" {
-	local file run key a b got
-	while read -r file run key a b; do
+	local file run key k1 k2 a b got
+	while read -r file run key k1 k2 a b; do
 		[ -f "$TOP/$file" ] || { echo "CITED: no file $file"; return 1; }
 		[ -f "$TOP/$run/ablation.json" ] || { echo "CITED: no run $run"; return 1; }
 		got=$(python3 -c '
 import json, statistics, sys
 s = json.load(open(sys.argv[1]))
-r = [r for r in s["rows"] if r["key"] == sys.argv[2]][0]
-print("%g %g" % (statistics.median(r["base"]), statistics.median(r["series"])))' \
-			"$TOP/$run/ablation.json" "$key")
+v = [f for f in s["figures"] if f["key"] == sys.argv[2]][0]["values"]
+print("%g %g" % (statistics.median(v[sys.argv[3]]), statistics.median(v[sys.argv[4]])))' \
+			"$TOP/$run/ablation.json" "$key" "$k1" "$k2")
 		# The prose rounds a half-way median (an even number of boots) up.
 		got=$(awk '{ printf "%d %d", int($1 + 0.5), int($2 + 0.5) }' <<<"$got")
 		[ "$got" = "$a $b" ] ||
-			{ echo "$file: $run $key is $got, CITED says $a $b"; return 1; }
+			{ echo "$file: $run $key ($k1, $k2) is $got, CITED says $a $b"; return 1; }
 		tr -s ' \n' ' ' <"$TOP/$file" | grep -Eq "(^|[^0-9])$a( per boot| \(median\))?( to | -> )$b([^0-9]|$)" ||
 			{ echo "$file does not quote $key as $a -> $b"; return 1; }
 	done < <(grep -v '^#' "$TOP/results/CITED")

@@ -5,13 +5,14 @@
 # shellcheck source=testing/tooling/helpers.bash
 . "$BATS_TEST_DIRNAME/helpers.bash"
 
-# bad VAR=VALUE MESSAGE: scripts/run.sh with VAR=VALUE and an empty cache
-# fails fast, says MESSAGE, and leaves the cache empty.
+# bad VAR=VALUE MESSAGE [SCRIPT]: scripts/SCRIPT (default run.sh) with
+# VAR=VALUE and an empty cache fails fast, says MESSAGE, and leaves the
+# cache empty.
 bad() {
 	local c=$tmp/cache-$RANDOM start end
 	mkdir -p "$c"
 	start=$(date +%s%N)
-	run env CACHE="$c" "$1" "$S/run.sh"
+	run env CACHE="$c" "$1" "$S/${3:-run.sh}"
 	end=$(date +%s%N)
 	[ "$status" -ne 0 ] || { echo "exit 0 for $1"; return 1; }
 	grep -qF "$2" <<<"$output" || { echo "output: $output"; return 1; }
@@ -51,4 +52,16 @@ bad() {
 		! grep -qE "^(error: |Traceback)" <<<"$out" || { echo "${f##*/} --help: $out"; return 1; }
 	done
 	[ ! -e "$tmp/none" ]
+}
+
+@test "settings: make ablation refuses steps out of order" {
+	bad ABLATION_STEPS="2 1" "AB_STEPS must be ascending step numbers, not '2 1'" ablation.sh
+}
+
+@test "settings: make ablation refuses a step that is not a number" {
+	bad ABLATION_STEP=two "ABLATION_STEP must be a patch number" ablation.sh
+}
+
+@test "settings: make ablation refuses an unknown posting" {
+	bad ABLATION_POSTING=dran "no 'order' for posting 'dran'" ablation.sh
 }
