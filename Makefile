@@ -5,7 +5,7 @@
 #   make bench      same-run A/B benchmark of base vs series (doc/bench.md)
 #   make torture    reliability runs: hotplug, memory pressure, fault
 #                   injection + kmemleak (and KASAN rows after KASAN=1)
-#   make ablation   one patch against the step below it, in counted work
+#   make ablation   base, stand-in and each patch of a posting, counted work
 #   make save RUN=dir  copy a run's data into results/ (committed evidence)
 #   other targets:  deps fetch apply export cover-letter send kselftest-tar
 #                   validate-all check-series quilt-check lint tooling-test
@@ -25,9 +25,12 @@
 #   BENCH_BOOTS=N       boots per kernel for make bench (default 3)
 #   TORTURE_BOOTS=N     boots per kernel for make torture (default 2)
 #   TORTURE_TESTS=torture/x.sh,...  only these torture tests (default all)
-#   ABLATION_STEP=k     make ablation: patch k against patch k-1 (default 2)
-#   AB_BOOTS=N          boots per kernel for make ablation (default 6)
-#   BENCH_PARTS=... BENCH_SMP="1 2 4" BENCH_ISOL_BOOTS=N  make bench parts
+#   ABLATION_POSTING=p  make ablation: the base, the stand-ins posting p
+#                       builds on and its patches (default drain: steps 0-3);
+#                       ABLATION_STEPS="0 2" those steps; ABLATION_STEP=k
+#                       patch k against patch k-1
+#   AB_BOOTS=N          rounds (boots per kernel) of make ablation (default 6)
+#   BENCH_PARTS=... BENCH_SMP="1 2 4" BENCH_ISOL_BOOTS=N BENCH_ISOL_CPU=N  make bench parts
 #                       (scripts/bench.sh --help)
 #   TORTURE_MEM=SIZE    guest memory of make torture (default 256M)
 #   TESTS=dir/test,...  in-guest kselftests (default in scripts/lib.sh)

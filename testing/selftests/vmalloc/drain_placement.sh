@@ -51,6 +51,7 @@ lazy=$T/instances/vmap_lazy
 rmdir "$wq" "$lazy" 2>/dev/null || true
 mkdir "$wq" "$lazy"
 echo 8192 >"$wq/buffer_size_kb"
+echo 8192 >"$lazy/buffer_size_kb"
 echo 1 >"$wq/events/workqueue/workqueue_queue_work/enable"
 echo 1 >"$wq/events/workqueue/workqueue_execute_start/enable"
 echo 1 >"$lazy/events/vmalloc/free_vmap_area_noflush/enable"
@@ -118,6 +119,9 @@ awk '
 		else
 			print "executed", f, "?", "?", cpu + 0
 	}' "$wq/trace" >/tmp/placement
+# Events overwritten in a full buffer would make the counts below short.
+lost=$(cat "$wq"/per_cpu/cpu*/stats "$lazy"/per_cpu/cpu*/stats 2>/dev/null |
+	awk '$1 == "overrun:" || $1 == "dropped" { s += $NF } END { print s + 0 }')
 last=$(grep 'free_vmap_area_noflush:' "$lazy/trace" | tail -n 1)
 purged=$(grep -c 'purge_vmap_area_lazy:.* num_purged=[1-9]' "$lazy/trace" || true)
 empty=$(grep -c 'purge_vmap_area_lazy:.* num_purged=0$' "$lazy/trace" || true)
@@ -135,6 +139,7 @@ drain_x=$(count executed drain_vmap_area_work)
 echo "queued: drain=$drain_q helpers=$helper_q; executions: drain=$drain_x helpers=$helper_x"
 echo "purges: $purged purged at least one area, $empty purged none"
 echo "areas purged in all: $areas"
+echo "trace events lost (buffer overruns): $lost"
 echo "function-call IPIs during the stress: $((cal1 - cal0))"
 echo "flush_tlb_kernel_range() calls during the stress: ${tlb:-0}"
 echo "vmap_purge_lock during the stress: $lockw"
