@@ -165,7 +165,9 @@ test: deps
 
 # The latest run of the variant (lockdep, or KASAN=1 / VARIANT=...).
 report:
-	scripts/report.sh $${CACHE:-.cache}/reports/latest-$(BASE)-$(or $(VARIANT),$(if $(filter 1,$(KASAN)),kasan,lockdep))
+	@r=$$(bash -c '. scripts/lib.sh; latest_report "$$1" "$$2"' _ $(BASE) $(or $(VARIANT),$(if $(filter 1,$(KASAN)),kasan,lockdep))); \
+	[ -n "$$r" ] || { echo "make report: no run of make for BASE=$(BASE) in the cache or results/; run make first" >&2; exit 1; }; \
+	scripts/report.sh "$$r"
 
 clean:
 	rm -rf $${CACHE:-.cache}/reports $${CACHE:-.cache}/build

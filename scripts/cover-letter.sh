@@ -25,11 +25,12 @@ set -euo pipefail
 
 series=$(series_file "$BASE")
 meta_check "$series"
-# The latest report of the cache, or on a fresh clone the newest run of
-# BASE committed under results/.
-rep=$(readlink -f "${REPORT:-$CACHE/reports/latest-$BASE}" || true)
-[ -n "$rep" ] && [ -f "$rep/meta" ] ||
-	rep=$(find "$TOP/results" -maxdepth 1 -name "make-$BASE-*" 2>/dev/null | sort | tail -n 1)
+if [ -n "${REPORT:-}" ]; then
+	rep=$(readlink -f "$REPORT" || true)
+	[ -f "$rep/meta" ] || die "REPORT=$REPORT is not a run directory of make"
+else
+	rep=$(latest_report "$BASE")
+fi
 gen=$(mktemp -d)
 trap 'rm -rf "$gen"' EXIT
 
@@ -148,7 +149,7 @@ if is_mainline "$BASE"; then
 			# with their backports and the test (evidence_step).
 			also=$( (meta_posting "$p" also) 2>/dev/null || true)
 			for b in ${also//,/ }; do
-				r=$(readlink -f "$CACHE/reports/latest-$b" || true)
+				r=$(latest_report "$b")
 				if [ -n "$r" ] && [ -f "$r/meta" ] && [ -f "$r/step-0/results.tsv" ]; then
 					echo
 					rep=$r results_block "$(evidence_step "$(series_file "$b")")" \

@@ -50,6 +50,20 @@ need_tool() {
 		die "missing tool '$1'; install it with: apt-get install $2 (or run: make deps)"
 }
 
+# latest_report BASE [VARIANT]: the run directory of the latest "make" of
+# BASE (VARIANT, default lockdep): the cache's, or on a fresh clone the
+# newest lockdep run committed as results/make-BASE-<time>/; prints
+# nothing when there is none.
+latest_report() {
+	local r
+	r=$(readlink -f "$CACHE/reports/latest-$1${2:+-$2}" 2>/dev/null || true)
+	if [ -n "$r" ] && [ -f "$r/meta" ]; then
+		echo "$r"
+	elif [ "${2:-lockdep}" = lockdep ]; then
+		find "$TOP/results" -maxdepth 1 -name "make-$1-*" 2>/dev/null | sort | tail -n 1
+	fi
+}
+
 # check_settings SERIES_FILE: fail at once, before any fetch or build, on
 # a setting that would run something other than what was asked: STEPS,
 # VARIANT, SMP, BOOTS counts, and TESTS entries that name no test (in
