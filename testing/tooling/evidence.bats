@@ -22,17 +22,38 @@
 	[ "$n" -gt 0 ]
 }
 
+@test "evidence: every saved isolated-CPU report regenerates from its boots" {
+	local r n=0
+	for r in "$TOP"/results/bench-isolcpu-*/; do
+		[ -f "$r/meta" ] || continue
+		rm -rf "$tmp/run"
+		cp -r "$r" "$tmp/run"
+		rm -f "$tmp/run/isolcpu.md" "$tmp/run/isolcpu.json"
+		python3 "$S/isolcpu-report.py" "$tmp/run" >/dev/null
+		diff -u "$r/isolcpu.md" "$tmp/run/isolcpu.md"
+		diff -u "$r/isolcpu.json" "$tmp/run/isolcpu.json"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
+
 @test "evidence: each cited figure is in its run and in the prose" {
 	local file run key k1 k2 a b got
 	while read -r file run key k1 k2 a b; do
 		[ -f "$TOP/$file" ] || { echo "CITED: no file $file"; return 1; }
-		[ -f "$TOP/$run/ablation.json" ] || { echo "CITED: no run $run"; return 1; }
+		[ -f "$TOP/$run/meta" ] || { echo "CITED: no run $run"; return 1; }
 		got=$(python3 -c '
-import json, statistics, sys
-s = json.load(open(sys.argv[1]))
-v = [f for f in s["figures"] if f["key"] == sys.argv[2]][0]["values"]
-print("%g %g" % (statistics.median(v[sys.argv[3]]), statistics.median(v[sys.argv[4]])))' \
-			"$TOP/$run/ablation.json" "$key" "$k1" "$k2")
+import json, os, statistics, sys
+run, key, k1, k2 = sys.argv[1:]
+if os.path.exists(os.path.join(run, "ablation.json")):
+    s = json.load(open(os.path.join(run, "ablation.json")))
+    v = [f for f in s["figures"] if f["key"] == key][0]["values"]
+    a, b = v[k1], v[k2]
+else:
+    s = json.load(open(os.path.join(run, "isolcpu.json")))["summary"]
+    a, b = s[k1][key], s[k2][key]
+print("%g %g" % (statistics.median(a), statistics.median(b)))' \
+			"$TOP/$run" "$key" "$k1" "$k2")
 		# The prose rounds a half-way median (an even number of boots) up.
 		got=$(awk '{ printf "%d %d", int($1 + 0.5), int($2 + 0.5) }' <<<"$got")
 		[ "$got" = "$a $b" ] ||
