@@ -61,49 +61,51 @@ lockdep_report() {
 	echo 'test_percpu_gfp: SKIP: gfp=noio: lockdep is off (debug_locks=0), probably after an earlier report; reboot to rerun' >"$1/module.noio"
 }
 
+gfp_setup() { # gfp_setup NAME: d=$tmp/NAME holds a fresh copy (gfp_script)
+	d=$tmp/$1
+	gfp_script "$d"
+}
+
+gfp_expect() { # gfp_expect RC: run the loader in $d (run_gfp); it exits RC
+	run_gfp "$d"
+	[ "$rc" = "$1" ] || { echo "rc=$rc $out"; return 1; }
+}
+
 run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 	rc=0
 	out=$(GFP_FAKE=$1 PATH="$1/bin:$PATH" dash "$1/test.sh" 2>&1) || rc=$?
 }
 
 @test "gfp test: a recursion report naming test_fs_lock fails" {
-	local d=$tmp/g1
-	gfp_script "$d"
+	gfp_setup g1
 	lockdep_report "$d" test_fs_lock
-	run_gfp "$d"
-	[ "$rc" = 1 ] || { echo "rc=$rc $out"; return 1; }
+	gfp_expect 1
 	grep -qx 'not ok 1 test_percpu_gfp gfp=nofs' <<<"$out" &&
 		grep -q '^ok 2 test_percpu_gfp gfp=noio # SKIP' <<<"$out"
 }
 
 @test "gfp test: an unrelated lockdep report is inconclusive, not a failure" {
-	local d=$tmp/g2
-	gfp_script "$d"
+	gfp_setup g2
 	lockdep_report "$d" '&some_other_lock'
-	run_gfp "$d"
-	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
+	gfp_expect 4
 	grep -qx 'ok 1 test_percpu_gfp gfp=nofs # SKIP a lockdep report not involving test_fs_lock' <<<"$out"
 }
 
 @test "gfp test: a NULL allocation under pressure is inconclusive" {
-	local d=$tmp/g3
-	gfp_script "$d"
+	gfp_setup g3
 	echo 'test_percpu_gfp: SKIP: gfp=nofs: inconclusive, allocation 40 of 256 (16384 bytes) returned NULL with 812 pages available' >"$d/module.nofs"
 	echo 'test_percpu_gfp: SKIP: gfp=noio: inconclusive, allocation 3 of 256 (16384 bytes) returned NULL with 90 pages available' >"$d/module.noio"
-	run_gfp "$d"
-	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
+	gfp_expect 4
 	grep -qx 'ok 1 test_percpu_gfp gfp=nofs # SKIP inconclusive, allocation 40 of 256 (16384 bytes) returned NULL with 812 pages available' <<<"$out" &&
 		grep -q '^# gfp=noio: test_percpu_gfp: SKIP: gfp=noio: inconclusive, allocation 3 of 256' <<<"$out"
 }
 
 @test "gfp test: a pass that created no chunk tested nothing: SKIP" {
-	local d=$tmp/g4
-	gfp_script "$d"
+	gfp_setup g4
 	echo 'test_percpu_gfp: PASS: gfp=nofs: 256 allocations of 16384 bytes, no FS reclaim dependency reported' >"$d/module.nofs"
 	echo 'test_percpu_gfp: PASS: gfp=noio: 256 allocations of 16384 bytes, no FS reclaim dependency reported' >"$d/module.noio"
 	echo 0 >"$d/chunks.noio"
-	run_gfp "$d"
-	[ "$rc" = 0 ] || { echo "rc=$rc $out"; return 1; }
+	gfp_expect 0
 	grep -qx 'ok 1 test_percpu_gfp gfp=nofs' <<<"$out" &&
 		grep -qx '# gfp=nofs: 3 percpu chunks created during the run' <<<"$out" &&
 		grep -qx 'ok 2 test_percpu_gfp gfp=noio # SKIP no new chunk was created, raise nr_objs' <<<"$out" &&
@@ -111,11 +113,9 @@ run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 }
 
 @test "gfp test: without the module the loader skips with exit 4" {
-	local d=$tmp/g5
-	gfp_script "$d"
+	gfp_setup g5
 	printf '#!/bin/sh\nexit 1\n' >"$d/bin/modprobe"
-	run_gfp "$d"
-	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
+	gfp_expect 4
 	grep -qx 'SKIP: test_percpu_gfp module not available (CONFIG_TEST_PERCPU_GFP=m)' <<<"$out"
 }
 
@@ -135,11 +135,9 @@ run_gfp() { # run_gfp DIR: run the loader under dash; sets $out and $rc
 }
 
 @test "gfp test: without a writable /dev/kmsg the loader skips, it does not fail" {
-	local d=$tmp/g6
-	gfp_script "$d"
+	gfp_setup g6
 	rm -f "$d/kmsg"
 	mkdir "$d/kmsg"
-	run_gfp "$d"
-	[ "$rc" = 4 ] || { echo "rc=$rc $out"; return 1; }
+	gfp_expect 4
 	grep -q '^SKIP: cannot write to .*kmsg' <<<"$out"
 }

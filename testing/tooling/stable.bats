@@ -67,6 +67,16 @@ check_fails() {
 	fi
 }
 
+# for_queues DIR FN: for each stable queue a fresh copy of the project in
+# DIR (stable_copy), then FN DIR QUEUE; fails with the first FN that fails.
+for_queues() {
+	local q
+	for q in $(queues "$TOP"); do
+		stable_copy "$1"
+		"$2" "$1" "$q" || return 1
+	done
+}
+
 @test "stable headers check passes on every queue" {
 	local d=$tmp/pass q n=0
 	stable_copy "$d"
@@ -134,65 +144,69 @@ PY
 # Every patch of a queue names the upstream thread or notice. Dropping
 # the header also makes it differ from patches.meta; with the record's
 # link= gone as well, the missing References: alone fails the check.
+drop_references() { # drop_references DIR QUEUE
+	local d=$1 q=$2 p slug
+	p=$(queue_patches "$d" "$q" backport | sed -n '$p')
+	[ -n "$p" ] && grep -q '^References: ' "$d/stable/$q/patches/$p" || return 1
+	sed -i '/^References: /d' "$d/stable/$q/patches/$p"
+	check_fails "$d" "$q" \
+		"error: stable/$q/patches/$p: no References: header" \
+		"error: stable/$q/patches/$p: headers differ from patches.meta (run scripts/stable-headers.sh stable/$q)" ||
+		return 1
+	slug=${p#[0-9][0-9][0-9][0-9]-}
+	sed -i "/^patch $q ${slug//./\\.} /s/ link=[^ ]*/ link=-/" "$d/patches.meta"
+	awk -v q="$q" -v s="$slug" '$1 == "patch" && $2 == q && $3 == s' "$d/patches.meta" |
+		grep -q ' link=-\( \|$\)' || return 1
+	check_fails "$d" "$q" "error: stable/$q/patches/$p: no References: header" || return 1
+}
+
 @test "stable headers check names a missing References header" {
-	local d=$tmp/refs q p slug
-	for q in $(queues "$TOP"); do
-		stable_copy "$d"
-		p=$(queue_patches "$d" "$q" backport | sed -n '$p')
-		[ -n "$p" ] && grep -q '^References: ' "$d/stable/$q/patches/$p" || return 1
-		sed -i '/^References: /d' "$d/stable/$q/patches/$p"
-		check_fails "$d" "$q" \
-			"error: stable/$q/patches/$p: no References: header" \
-			"error: stable/$q/patches/$p: headers differ from patches.meta (run scripts/stable-headers.sh stable/$q)" ||
-			return 1
-		slug=${p#[0-9][0-9][0-9][0-9]-}
-		sed -i "/^patch $q ${slug//./\\.} /s/ link=[^ ]*/ link=-/" "$d/patches.meta"
-		awk -v q="$q" -v s="$slug" '$1 == "patch" && $2 == q && $3 == s' "$d/patches.meta" |
-			grep -q ' link=-\( \|$\)' || return 1
-		check_fails "$d" "$q" "error: stable/$q/patches/$p: no References: header" || return 1
-	done
+	for_queues "$tmp/refs" drop_references
 }
 
 # Upstream backports first; the project's own patches (stand-in, test)
 # follow under "# not upstream".
+backport_late() { # backport_late DIR QUEUE
+	local d=$1 q=$2 last other
+	last=$(queue_patches "$d" "$q" backport | sed -n '$p')
+	other=$(queue_patches "$d" "$q" other | sed -n 1p)
+	[ -n "$last" ] && [ -n "$other" ] || return 1
+	series_move "$d" "$q" "$last" "$other"
+	grep -A1 -xF "$other" "$d/stable/$q/series" | grep -qxF "$last" || return 1
+	check_fails "$d" "$q" "error: stable/$q: an upstream backport comes after a patch that is not upstream" \
+		"error: stable/$q: the \"# not upstream\" line of the series file must come right after the backports" ||
+		return 1
+}
+
 @test "stable headers check names a backport after a patch not upstream" {
-	local d=$tmp/late q last other
-	for q in $(queues "$TOP"); do
-		stable_copy "$d"
-		last=$(queue_patches "$d" "$q" backport | sed -n '$p')
-		other=$(queue_patches "$d" "$q" other | sed -n 1p)
-		[ -n "$last" ] && [ -n "$other" ] || return 1
-		series_move "$d" "$q" "$last" "$other"
-		grep -A1 -xF "$other" "$d/stable/$q/series" | grep -qxF "$last" || return 1
-		check_fails "$d" "$q" "error: stable/$q: an upstream backport comes after a patch that is not upstream" \
-			"error: stable/$q: the \"# not upstream\" line of the series file must come right after the backports" ||
-			return 1
-	done
+	for_queues "$tmp/late" backport_late
+}
+
+comment_early() { # comment_early DIR QUEUE
+	local d=$1 q=$2 last
+	last=$(queue_patches "$d" "$q" backport | sed -n '$p')
+	# The comment moves up above the last backport; the order of the
+	# patches stays as it is.
+	awk -v l="$last" '$0 == "# not upstream" { next } $0 == l { print "# not upstream" } { print }' \
+		"$d/stable/$q/series" >"$d/s" && mv "$d/s" "$d/stable/$q/series"
+	check_fails "$d" "$q" "error: stable/$q: the \"# not upstream\" line of the series file must come right after the backports" ||
+		return 1
 }
 
 @test "stable headers check names a misplaced \"# not upstream\" line" {
-	local d=$tmp/comment q last
-	for q in $(queues "$TOP"); do
-		stable_copy "$d"
-		last=$(queue_patches "$d" "$q" backport | sed -n '$p')
-		# The comment moves up above the last backport; the order of the
-		# patches stays as it is.
-		awk -v l="$last" '$0 == "# not upstream" { next } $0 == l { print "# not upstream" } { print }' \
-			"$d/stable/$q/series" >"$d/s" && mv "$d/s" "$d/stable/$q/series"
-		check_fails "$d" "$q" "error: stable/$q: the \"# not upstream\" line of the series file must come right after the backports" ||
-			return 1
-	done
+	for_queues "$tmp/comment" comment_early
+}
+
+drop_commit_line() { # drop_commit_line DIR QUEUE
+	local d=$1 q=$2 p sha
+	p=$(queue_patches "$d" "$q" backport | sed -n 1p)
+	sha=$(sed -n 's/^commit \([0-9a-f]\{40\}\) upstream\.$/\1/p' "$d/stable/$q/patches/$p")
+	[ -n "$sha" ] || { echo "$p has no commit line to remove"; return 1; }
+	sed -i "/^commit $sha upstream\.\$/d" "$d/stable/$q/patches/$p"
+	check_fails "$d" "$q" "error: stable/$q/patches/$p: the message does not start with \"commit $sha upstream.\"" ||
+		return 1
 }
 
 @test "stable headers check names a backport without its \"commit <sha> upstream.\" line" {
-	local d=$tmp/commitline q p sha
-	for q in $(queues "$TOP"); do
-		stable_copy "$d"
-		p=$(queue_patches "$d" "$q" backport | sed -n 1p)
-		sha=$(sed -n 's/^commit \([0-9a-f]\{40\}\) upstream\.$/\1/p' "$d/stable/$q/patches/$p")
-		[ -n "$sha" ] || { echo "$p has no commit line to remove"; return 1; }
-		sed -i "/^commit $sha upstream\.\$/d" "$d/stable/$q/patches/$p"
-		check_fails "$d" "$q" "error: stable/$q/patches/$p: the message does not start with \"commit $sha upstream.\"" ||
-			return 1
-	done
+	for_queues "$tmp/commitline" drop_commit_line
 }

@@ -159,20 +159,16 @@ if [ "$drain_q" -eq 0 ]; then
 	echo "FAIL: the stress never queued the lazy drain; the test proves nothing"
 	exit 1
 fi
-bad=$(awk '$1 == "queued" && $2 == "purge_vmap_node" && $3 != "vmap_drain_helpers"' /tmp/placement | wc -l)
-if [ "$bad" -gt 0 ]; then
-	echo "FAIL: $bad purge helpers not queued on vmap_drain_helpers"
-	rc=1
-fi
+# none COUNT WHAT: FAIL ("COUNT WHAT") unless COUNT is 0.
+none() { [ "$1" -eq 0 ] || { echo "FAIL: $1 $2"; rc=1; }; }
+none "$(awk '$1 == "queued" && $2 == "purge_vmap_node" && $3 != "vmap_drain_helpers"' /tmp/placement | wc -l)" \
+	"purge helpers not queued on vmap_drain_helpers"
 if [ "$(awk '$1 == "executed" && $4 != "?"' /tmp/placement | wc -l)" -eq 0 ]; then
 	echo "FAIL: no execution matched a traced queueing; placement is unproven"
 	exit 1
 fi
-bad=$(awk '$1 == "executed" && $4 != -1 && $4 != "?"' /tmp/placement | wc -l)
-if [ "$bad" -gt 0 ]; then
-	echo "FAIL: $bad drain/helper executions from a per-CPU pool"
-	rc=1
-fi
+none "$(awk '$1 == "executed" && $4 != -1 && $4 != "?"' /tmp/placement | wc -l)" \
+	"drain/helper executions from a per-CPU pool"
 if [ -z "$nr_lazy" ] || [ "$nr_lazy" -gt "$nr_max" ]; then
 	echo "FAIL: lazy pages did not drain back below the threshold"
 	rc=1
