@@ -59,8 +59,8 @@ latest_report() {
 	r=$(readlink -f "$CACHE/reports/latest-$1${2:+-$2}" 2>/dev/null || true)
 	if [ -n "$r" ] && [ -f "$r/meta" ]; then
 		echo "$r"
-	elif [ "${2:-lockdep}" = lockdep ]; then
-		find "$TOP/results" -maxdepth 1 -name "make-$1-*" 2>/dev/null | sort | tail -n 1
+	elif [ "${2:-lockdep}" = lockdep ] && [ -d "$TOP/results" ]; then
+		find "$TOP/results" -maxdepth 1 -name "make-$1-*" | sort | tail -n 1
 	fi
 }
 
