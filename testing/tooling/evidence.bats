@@ -37,6 +37,21 @@
 	[ "$n" -gt 0 ]
 }
 
+@test "evidence: every saved torture report regenerates from its boots" {
+	local r n=0
+	for r in "$TOP"/results/torture-*/; do
+		[ -f "$r/meta" ] || continue
+		rm -rf "$tmp/run"
+		cp -r "$r" "$tmp/run"
+		rm -f "$tmp/run/reliability.md" "$tmp/run/reliability.json"
+		python3 "$S/torture-report.py" "$tmp/run" >/dev/null
+		diff -u "$r/reliability.md" "$tmp/run/reliability.md"
+		diff -u "$r/reliability.json" "$tmp/run/reliability.json"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+}
+
 @test "evidence: each cited figure is in its run and in the prose" {
 	local file run key k1 k2 a b got
 	while read -r file run key k1 k2 a b; do
