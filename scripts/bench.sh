@@ -19,7 +19,10 @@
 #                      BENCH_SMP vCPU counts (default "1 2 4") running
 #                      only the backlog curve: counts per vCPU count
 #                      (bench-report.py --cpus) in $CACHE/bench-cpus/.
-# BENCH_PARTS=throughput,isolcpu (the default) picks the parts. The
+#  ablation            make ablation (scripts/ablation.sh): base, stand-in
+#                      and each patch of the drain posting side by side in
+#                      counted work, $CACHE/ablation/latest-<BASE>/.
+# BENCH_PARTS=throughput,isolcpu,ablation (the default) picks the parts. The
 # throughput part builds VARIANT=perf (configs/perf.config, no lockdep)
 # unless VARIANT is given; the isolated-CPU part uses VARIANT (lockdep).
 set -euo pipefail
@@ -29,9 +32,15 @@ bench_variant=${VARIANT:-perf}
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+parts=${BENCH_PARTS:-throughput,isolcpu,ablation}
+for part in ${parts//,/ }; do
+	case "$part" in
+	throughput | isolcpu | ablation | cpus) ;;
+	*) die "BENCH_PARTS: unknown part '$part' (throughput, isolcpu, ablation, cpus)" ;;
+	esac
+done
 need_tool python3 python3
 need_tool gnuplot gnuplot-nox
-parts=${BENCH_PARTS:-throughput,isolcpu}
 rc=0
 if [[ ,$parts, == *,throughput,* ]]; then
 	out=$(BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800} VARIANT=$bench_variant AB_BOOTS=${BENCH_BOOTS:-3} AB_BASE_STEP=0 \
@@ -47,6 +56,10 @@ if [[ ,$parts, == *,isolcpu,* ]]; then
 	out=$(AB_BOOTS=${BENCH_ISOL_BOOTS:-2} AB_BASE_STEP=0 CMDLINE="isolcpus=domain,$isol" \
 		"$TOP/scripts/ab-boots.sh" bench-isolcpu bench/isolated_cpu.sh)
 	python3 "$TOP/scripts/isolcpu-report.py" "$out" || rc=1
+fi
+if [[ ,$parts, == *,ablation,* ]]; then
+	# The side-by-side counted columns (scripts/ablation.sh, lockdep).
+	VARIANT=${VARIANT:-lockdep} "$TOP/scripts/ablation.sh" >/dev/null || rc=1
 fi
 if [[ ,$parts, == *,cpus,* ]]; then
 	dirs=()

@@ -65,3 +65,7 @@ bad() {
 @test "settings: make ablation refuses an unknown posting" {
 	bad ABLATION_POSTING=dran "no 'order' for posting 'dran'" ablation.sh
 }
+
+@test "settings: make bench refuses an unknown part" {
+	bad BENCH_PARTS=throughput,ablaton "BENCH_PARTS: unknown part 'ablaton'" bench.sh
+}
