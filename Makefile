@@ -37,6 +37,7 @@
 #   CMDLINE="..."       guest kernel command line additions (scripts/lib.sh)
 #   BOOT_TIMEOUT=S      seconds before a guest is killed (scripts/boot.sh)
 #   SEND=1              make send: send the mails (default: write them only)
+#   SEND_DIR=dir        make send: its b4 prep trees and mails (default .cache/send)
 #   PATCHES=slug,...    make send BASE=X.Y: only these patches in the request
 #   FROM=tree RANGE=a..b  make export: the tree and commits to export
 #   BRANCH=name         make apply KDIR=...: the new branch (vmalloc-series)
