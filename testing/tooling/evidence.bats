@@ -91,3 +91,24 @@ assert not p["change"], p
 print("ok")' "$S"
 	[ "$status" = 0 ] && [ "$output" = ok ]
 }
+
+@test "evidence: make save copies a run to results/<job>-<id> without kernels or consoles" {
+	local p=$tmp/save c=$tmp/save/.cache
+	rm -rf "$p"
+	mkdir -p "$p" "$c/reports/7.3-1/step-0" "$c/bench-isolcpu/7.3-2/base-1"
+	cp -r "$S" "$p/scripts"
+	mkdir -p "$p/configs"
+	cp "$S/../configs/bases" "$p/configs/"
+	echo base=7.3 | tee "$c/reports/7.3-1/meta" >"$c/bench-isolcpu/7.3-2/meta"
+	echo '# a result' | tee "$c/reports/7.3-1/step-0/ktap.log" >"$c/bench-isolcpu/7.3-2/base-1/ktap.log"
+	echo boot | tee "$c/reports/7.3-1/step-0/console.log" >"$c/bench-isolcpu/7.3-2/base-1/bzImage"
+	run env CACHE="$c" "$p/scripts/results-save.sh" "$c/reports/7.3-1"
+	[ "$status" = 0 ] && [ "$output" = results/make-7.3-1 ] || { echo "$output"; return 1; }
+	run env CACHE="$c" "$p/scripts/results-save.sh" "$c/bench-isolcpu/7.3-2"
+	[ "$status" = 0 ] && [ "$output" = results/bench-isolcpu-7.3-2 ] || { echo "$output"; return 1; }
+	[ -f "$p/results/make-7.3-1/step-0/ktap.log" ] && [ ! -e "$p/results/make-7.3-1/step-0/console.log" ] &&
+		[ -f "$p/results/bench-isolcpu-7.3-2/base-1/ktap.log" ] && [ ! -e "$p/results/bench-isolcpu-7.3-2/base-1/bzImage" ] ||
+		return 1
+	run env CACHE="$c" "$p/scripts/results-save.sh" "$c/reports/7.3-1"
+	[ "$status" != 0 ] && grep -q "exists already" <<<"$output"
+}
