@@ -87,12 +87,13 @@ oom=$(( $(awk '$1 == "oom_kill" { print $2 }' /proc/vmstat) - oom0 ))
 
 failures=$bad
 # timeout exits 124 (143/137 when killed); test_vmalloc itself exits 1.
-case "$churn_rc" in 124 | 137 | 143) failures=$((failures + 1)) ;; esac
-echo "churn: test_vmalloc fix_size ${ncpu}x$LOOPS took $((end - start)) s (rc $churn_rc, bound $BOUND s)"
+timed_out=no
+case "$churn_rc" in 124 | 137 | 143) failures=$((failures + 1)) timed_out=yes ;; esac
+echo "churn: test_vmalloc fix_size ${ncpu}x$LOOPS took $((end - start)) s (timed out: $timed_out, bound $BOUND s; modprobe exit $churn_rc, 1 being test_vmalloc's own unload)"
 echo "percpu: ${pcpu:-not present at this step}: $rounds rounds, verdicts PASS=$pass NULL=$nulls other FAIL=$bad; OOM kills=$oom"
 echo "torture: test=mem_pressure iterations=$rounds faults=$oom failures=$failures load=${hog_mb} MB of hogs (${avail} MB available) + test_vmalloc ${ncpu}x$LOOPS + ${pcpu:-no} percpu nofs/noio rounds; faults = OOM kills, percpu NULLs=$nulls"
 if [ "$failures" != 0 ]; then
-	echo "FAIL: churn rc $churn_rc, $bad percpu failures other than NULL"
+	echo "FAIL: churn timed out: $timed_out, $bad percpu failures other than NULL"
 	exit 1
 fi
 echo "PASS: progress under pressure: churn done in $((end - start)) s, $rounds percpu rounds"
