@@ -50,6 +50,8 @@ FIELDS = [
     ("lock_wait_us", "wait on vmap_purge_lock, us (guest time)",
      r"vmap_purge_lock during the stress: \d+ contentions, " + NUM +
      " us waited", False),
+    ("lost_events", "trace events lost to full buffers",
+     r"trace events lost \(buffer overruns\): (\d+)", False),
 ]
 
 
