@@ -78,8 +78,9 @@ if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 	field() { sed -n "s/^$1=//p" "$rep/meta"; }
 	machine="QEMU x86_64 $(tr '[:lower:]' '[:upper:]' <"$rep/step-0/accel" 2>/dev/null || echo)"
 	[ -z "$(field smp)" ] || machine+=", $(field smp) vCPUs, $(field mem)"
-	echo "Results ($(field package), $(field variant) build, ${machine% },"
-	echo "one boot per step): $(wc -l <<<"$summary") steps built, booted and tested;"
+	echo "Results ($(field package), $(field variant) build,"
+	echo "${machine% }, one boot per step):"
+	echo "$(wc -l <<<"$summary") steps built, booted and tested;"
 	echo "patched steps with a failure: $(awk 'NR > 2 && $3 > 0 { printf "%s%s", f ? "," : "", $1; f = 1 } END { if (!f) printf "none" }' <<<"$summary")."
 	echo "Top of the stack: $(awk '{ printf "%d passed, %d failed, %d skipped", $2, $3, $4 }' <<<"$top"); make report shows each step."
 else
