@@ -7,75 +7,60 @@
 # shellcheck source=testing/tooling/helpers.bash
 . "$BATS_TEST_DIRNAME/helpers.bash"
 
-@test "evidence: every saved ablation report regenerates from its boots" {
-	local r n=0
-	for r in "$TOP"/results/ablation-*/; do
+# regenerates JOB REPORT-CLI OUTPUT...: every saved run of JOB gives,
+# through REPORT-CLI (a script of scripts/ that writes OUTPUT into the run
+# directory it is given), the OUTPUT files committed beside its boots.
+regenerates() {
+	local job=$1 cli=$2 r f n=0 opt=()
+	shift 2
+	[ "$job" != ablation ] || opt=(--write)
+	for r in "$TOP"/results/"$job"-*/; do
 		[ -f "$r/meta" ] || continue
 		rm -rf "$tmp/run"
 		cp -r "$r" "$tmp/run"
-		rm -f "$tmp/run/ablation.md" "$tmp/run/ablation.json"
-		python3 "$S/ablation-report.py" --write "$tmp/run" >/dev/null
-		diff -u "$r/ablation.md" "$tmp/run/ablation.md"
-		diff -u "$r/ablation.json" "$tmp/run/ablation.json"
+		for f in "$@"; do rm -f "$tmp/run/$f"; done
+		python3 "$S/$cli" "${opt[@]}" "$tmp/run" >/dev/null
+		for f in "$@"; do diff -u "$r/$f" "$tmp/run/$f"; done
 		n=$((n + 1))
 	done
 	[ "$n" -gt 0 ]
+}
+
+@test "evidence: every saved ablation report regenerates from its boots" {
+	regenerates ablation ablation-report.py ablation.md ablation.json
 }
 
 @test "evidence: every saved isolated-CPU report regenerates from its boots" {
-	local r n=0
-	for r in "$TOP"/results/bench-isolcpu-*/; do
-		[ -f "$r/meta" ] || continue
-		rm -rf "$tmp/run"
-		cp -r "$r" "$tmp/run"
-		rm -f "$tmp/run/isolcpu.md" "$tmp/run/isolcpu.json"
-		python3 "$S/isolcpu-report.py" "$tmp/run" >/dev/null
-		diff -u "$r/isolcpu.md" "$tmp/run/isolcpu.md"
-		diff -u "$r/isolcpu.json" "$tmp/run/isolcpu.json"
-		n=$((n + 1))
-	done
-	[ "$n" -gt 0 ]
+	regenerates bench-isolcpu isolcpu-report.py isolcpu.md isolcpu.json
 }
 
 @test "evidence: every saved torture report regenerates from its boots" {
-	local r n=0
-	for r in "$TOP"/results/torture-*/; do
-		[ -f "$r/meta" ] || continue
-		rm -rf "$tmp/run"
-		cp -r "$r" "$tmp/run"
-		rm -f "$tmp/run/reliability.md" "$tmp/run/reliability.json"
-		python3 "$S/torture-report.py" "$tmp/run" >/dev/null
-		diff -u "$r/reliability.md" "$tmp/run/reliability.md"
-		diff -u "$r/reliability.json" "$tmp/run/reliability.json"
-		n=$((n + 1))
-	done
-	[ "$n" -gt 0 ]
+	regenerates torture torture-report.py reliability.md reliability.json
 }
 
 @test "evidence: each cited figure is in its run and in the prose" {
-	local file run key k1 k2 a b got
-	while read -r file run key k1 k2 a b; do
-		[ -f "$TOP/$file" ] || { echo "CITED: no file $file"; return 1; }
-		[ -f "$TOP/$run/meta" ] || { echo "CITED: no run $run"; return 1; }
-		got=$(python3 -c '
-import json, os, statistics, sys
-run, key, k1, k2 = sys.argv[1:]
-if os.path.exists(os.path.join(run, "ablation.json")):
-    s = json.load(open(os.path.join(run, "ablation.json")))
-    v = [f for f in s["figures"] if f["key"] == key][0]["values"]
-    a, b = v[k1], v[k2]
-else:
-    s = json.load(open(os.path.join(run, "isolcpu.json")))["summary"]
-    a, b = s[k1][key], s[k2][key]
-print("%g %g" % (statistics.median(a), statistics.median(b)))' \
-			"$TOP/$run" "$key" "$k1" "$k2")
-		# The prose rounds a half-way median (an even number of boots) up.
-		got=$(awk '{ printf "%d %d", int($1 + 0.5), int($2 + 0.5) }' <<<"$got")
-		[ "$got" = "$a $b" ] ||
-			{ echo "$file: $run $key ($k1, $k2) is $got, CITED says $a $b"; return 1; }
-		tr -s ' \n' ' ' <"$TOP/$file" | grep -Eq "(^|[^0-9])$a( per boot| \(median\))?( to | -> )$b([^0-9]|$)" ||
-			{ echo "$file does not quote $key as $a -> $b"; return 1; }
-	done < <(grep -v '^#' "$TOP/results/CITED")
+	run env PYTHONPATH="$S" python3 -m report.cited "$TOP"
+	[ "$status" = 0 ] || { echo "$output"; return 1; }
+	# A figure the run does not give fails the check.
+	rm -rf "$tmp/top" && mkdir "$tmp/top"
+	cp -r "$TOP/results" "$TOP/doc" "$TOP/postings" "$TOP/patches" "$tmp/top/"
+	sed -i 's/^\(doc\/torture.md .* reclaim_stall.sh:pass series - \)3 3$/\12 3/' "$tmp/top/results/CITED"
+	run env PYTHONPATH="$S" python3 -m report.cited "$tmp/top"
+	[ "$status" = 1 ] && grep -q 'reclaim_stall.sh:pass (series, -) is 3 3, CITED says 2 3' <<<"$output"
+}
+
+@test "evidence: the generated blocks of postings and cover letters regenerate from results/" {
+	local c=$tmp/clone b
+	rm -rf "$c"
+	git clone -q "$TOP" "$c"
+	# The working tree's texts and runs, committed or not.
+	cp -r "$TOP/results" "$TOP/postings" "$TOP/cover-letter.txt" "$c/"
+	for b in "$TOP"/stable/*/; do cp "$b/cover-letter.txt" "$c/stable/$(basename "$b")/"; done
+	git -C "$c" add -A && git -C "$c" commit -qm texts --allow-empty
+	for b in $(bash -c '. "$1/scripts/lib.sh"; base_list' _ "$c"); do
+		CACHE=$tmp/no-cache BASE=$b "$c/scripts/cover-letter.sh" >/dev/null 2>&1
+	done
+	git -C "$c" diff --exit-code
 }
 
 @test "evidence: the paired rule cannot report a change from 5 pairs" {

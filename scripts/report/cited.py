@@ -1,0 +1,85 @@
+"""Checks of results/CITED: each figure the prose quotes is what the
+committed run it names gives, and the prose file quotes it.
+
+A CITED line is "FILE RUN FIGURE ARG1 ARG2 A B". The run's JSON decides
+what FIGURE means:
+  ablation.json    FIGURE is a figure key, ARG1 and ARG2 two kernels
+                   (step0, step1, ...); A and B are their per-boot medians,
+                   quoted as "A -> B" or "A to B".
+  isolcpu.json     FIGURE is a key of the summary, ARG1 and ARG2 the
+                   kernels (base, series); as above.
+  reliability.json FIGURE is TEST:STATUS (a boot's status of
+                   "selftests: torture: TEST"), ARG1 a kernel: A of its B
+                   boots had that status, quoted as "A of B"; or
+                   ROW:drop_caches_ms, ARG1 a kernel: the fastest and
+                   slowest drop_caches of its boots, quoted as "A to B ms".
+A half-way median (an even number of boots) is rounded up, as the prose
+rounds it.
+
+  python3 -m report.cited TOP    prints one line per failed check; exit 1
+                                 if there is one
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+PAIR = r"(^|[^0-9])%s( per boot| \(median\))?( to | -> )%s([^0-9]|$)"
+
+
+def _medians(a, b):
+    return [int(statistics.median(v) + 0.5) for v in (a, b)]
+
+
+def figure(run, key, k1, k2):
+    """(numbers, regex) of one cited figure of RUN (a directory)."""
+    path = os.path.join(run, "ablation.json")
+    if os.path.exists(path):
+        v = [f for f in json.load(open(path))["figures"] if f["key"] == key][0]["values"]
+        return _medians(v[k1], v[k2]), PAIR
+    path = os.path.join(run, "isolcpu.json")
+    if os.path.exists(path):
+        s = json.load(open(path))["summary"]
+        return _medians(s[k1][key], s[k2][key]), PAIR
+    boots = [b for b in json.load(open(os.path.join(run, "reliability.json")))["boots"]
+             if b["kernel"] == k1]
+    name, what = key.split(":")
+    if what == "drop_caches_ms":
+        ms = [int(m) for b in boots
+              for m in re.findall(r"drop_caches after (\d+) ms", b["rows"].get(name, {}).get("load", ""))]
+        return [min(ms), max(ms)], r"(^|[^0-9])%s to %s ms"
+    test = "selftests: torture: " + name
+    n = sum(1 for b in boots if b["tests"].get(test) == what)
+    return [n, len(boots)], r"(^|[^0-9])%s of %s([^0-9]|$)"
+
+
+def check(top):
+    """The failed checks of TOP/results/CITED, as messages."""
+    bad = []
+    for ln in open(os.path.join(top, "results", "CITED")):
+        if ln.startswith("#") or not ln.strip():
+            continue
+        f, run, key, k1, k2, a, b = ln.split()
+        if not os.path.exists(os.path.join(top, f)):
+            bad.append("CITED: no file %s" % f)
+            continue
+        if not os.path.exists(os.path.join(top, run, "meta")):
+            bad.append("CITED: no run %s" % run)
+            continue
+        got, pattern = figure(os.path.join(top, run), key, k1, k2)
+        if got != [int(a), int(b)]:
+            bad.append("%s: %s %s (%s, %s) is %d %d, CITED says %s %s"
+                       % (f, run, key, k1, k2, got[0], got[1], a, b))
+            continue
+        prose = " ".join(open(os.path.join(top, f)).read().split())
+        if not re.search(pattern % (a, b), prose):
+            bad.append("%s does not quote %s (%s, %s) as %s, %s" % (f, key, k1, k2, a, b))
+    return bad
+
+
+if __name__ == "__main__":
+    msgs = check(sys.argv[1])
+    for m in msgs:
+        print(m)
+    sys.exit(1 if msgs else 0)
