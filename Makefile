@@ -166,7 +166,7 @@ test: deps
 
 # The latest run of the variant (lockdep, or KASAN=1 / VARIANT=...).
 report:
-	@r=$$(bash -c '. scripts/lib.sh; latest_report "$$1" "$$2"' _ $(BASE) $(or $(VARIANT),$(if $(filter 1,$(KASAN)),kasan,lockdep))); \
+	@r=$$(bash -c '. scripts/lib.sh; latest_report "$$BASE" "$$VARIANT"'); \
 	[ -n "$$r" ] || { echo "make report: no run of make for BASE=$(BASE) in the cache or results/; run make first" >&2; exit 1; }; \
 	scripts/report.sh "$$r"
 

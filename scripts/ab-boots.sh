@@ -17,7 +17,6 @@ set -euo pipefail
 
 name=${1:?usage: ab-boots.sh NAME TESTS}
 tests=${2:?usage: ab-boots.sh NAME TESTS}
-AB_BOOTS=${AB_BOOTS:-3}
 AB_BASE_STEP=${AB_BASE_STEP:-0}
 AB_TOP_STEP=${AB_TOP_STEP:-top}
 [[ $AB_BOOTS =~ ^[1-9][0-9]*$ ]] || die "the number of boots must be a positive number, not '$AB_BOOTS'"

@@ -6,7 +6,7 @@
 # steps ABLATION_STEPS="k0 k1 ..." lists, or with ABLATION_STEP=k patch k
 # and the step below it; AB_BOOTS rounds (default 6, the fewest pairs
 # with which the sign test can reach p < 0.05), every kernel once per
-# round, running vmalloc/drain_placement.sh with small areas so that
+# round (defaults: scripts/lib.sh), running vmalloc/drain_placement.sh with small areas so that
 # drains overlap frees (ABLATION_PAGES=64, ABLATION_LOOPS=20000
 # test_vmalloc loops). Writes ablation.json and ablation.md into the run
 # directory, $CACHE/ablation/<BASE>-<time>/, and prints it; "make save
@@ -15,8 +15,7 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-pages=${ABLATION_PAGES:-64}
-loops=${ABLATION_LOOPS:-20000}
+pages=$ABLATION_PAGES loops=$ABLATION_LOOPS
 [[ $pages =~ ^[1-9][0-9]*$ && $loops =~ ^[1-9][0-9]*$ ]] || die "ABLATION_PAGES and ABLATION_LOOPS must be positive numbers"
 
 # posting_steps POSTING: 0, then the step numbers of the stand-ins the
@@ -40,9 +39,9 @@ if [ -n "${ABLATION_STEP:-}" ]; then
 elif [ -n "${ABLATION_STEPS:-}" ]; then
 	steps=$ABLATION_STEPS
 else
-	steps=$(posting_steps "${ABLATION_POSTING:-drain}" | tr '\n' ' ')
+	steps=$(posting_steps "$ABLATION_POSTING" | tr '\n' ' ')
 fi
-export AB_BOOTS=${AB_BOOTS:-6} AB_STEPS=$steps
+export AB_BOOTS AB_STEPS=$steps
 export CMDLINE="DRAIN_PLACEMENT_PAGES=$pages DRAIN_PLACEMENT_LOOPS=$loops"
 out=$("$TOP/scripts/ab-boots.sh" ablation vmalloc/drain_placement.sh)
 python3 "$TOP/scripts/ablation-report.py" --write "$out" >&2

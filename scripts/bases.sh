@@ -218,7 +218,8 @@ apply_series() (
 )
 
 # job_setup BASE: what every job on a cached base does first. Checks BASE,
-# takes the base's lock (held until the calling script exits), fetches the
+# the settings (check_settings, the cheapest, first) and patches.meta
+# against the series (meta_check), takes the base's lock (held until the calling script exits), fetches the
 # base if needed and applies its series (series_file) onto branch "series"
 # of the cached tree from tag "base". Sets JOB_TREE, JOB_SERIES and
 # JOB_COMMITS (the base commit, then one commit per patch).
@@ -227,6 +228,7 @@ job_setup() {
 	base_field "$1" 2 >/dev/null
 	JOB_SERIES=$(series_file "$1")
 	check_settings "$JOB_SERIES"
+	meta_check "$JOB_SERIES"
 	JOB_TREE=$(tree_dir "$1")
 	lock_base "$1"
 	fetch_base "$1" || exit 1

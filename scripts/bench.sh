@@ -22,17 +22,15 @@
 #  ablation            make ablation (scripts/ablation.sh): base, stand-in
 #                      and each patch of the drain posting side by side in
 #                      counted work, $CACHE/ablation/latest-<BASE>/.
-# BENCH_PARTS=throughput,isolcpu,ablation (the default) picks the parts. The
-# throughput part builds VARIANT=perf (configs/perf.config, no lockdep)
-# unless VARIANT is given; the isolated-CPU part uses VARIANT (lockdep).
+# BENCH_PARTS picks the parts. The variants (job_variant) and defaults
+# are those of scripts/lib.sh: throughput on VARIANT=perf
+# (configs/perf.config, no lockdep) unless VARIANT is given, the
+# isolated-CPU part and the ablation on VARIANT (lockdep).
 set -euo pipefail
-# Throughput is measured on a kernel without debug options unless VARIANT=
-# says otherwise (lib.sh would default to lockdep).
-bench_variant=${VARIANT:-perf}
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-parts=${BENCH_PARTS:-throughput,isolcpu,ablation}
+parts=$BENCH_PARTS
 for part in ${parts//,/ }; do
 	case "$part" in
 	throughput | isolcpu | ablation | cpus) ;;
@@ -43,7 +41,7 @@ need_tool python3 python3
 need_tool gnuplot gnuplot-nox
 rc=0
 if [[ ,$parts, == *,throughput,* ]]; then
-	out=$(BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800} VARIANT=$bench_variant AB_BOOTS=${BENCH_BOOTS:-3} AB_BASE_STEP=0 \
+	out=$(BOOT_TIMEOUT=$(job_boot_timeout throughput) VARIANT=$(job_variant throughput) AB_BOOTS=$BENCH_BOOTS AB_BASE_STEP=0 \
 		"$TOP/scripts/ab-boots.sh" bench bench/vmalloc_bench.sh)
 	python3 "$TOP/scripts/bench-report.py" "$out" || rc=1
 fi
@@ -53,19 +51,19 @@ if [[ ,$parts, == *,isolcpu,* ]]; then
 	if ! [[ $isol =~ ^[0-9]+$ ]] || [ "$isol" -ge "$SMP" ]; then
 		die "BENCH_ISOL_CPU must be a CPU number below SMP=$SMP, not '$isol'"
 	fi
-	out=$(AB_BOOTS=${BENCH_ISOL_BOOTS:-2} AB_BASE_STEP=0 CMDLINE="isolcpus=domain,$isol" \
+	out=$(VARIANT=$(job_variant isolcpu) AB_BOOTS=$BENCH_ISOL_BOOTS AB_BASE_STEP=0 CMDLINE="isolcpus=domain,$isol" \
 		"$TOP/scripts/ab-boots.sh" bench-isolcpu bench/isolated_cpu.sh)
 	python3 "$TOP/scripts/isolcpu-report.py" "$out" || rc=1
 fi
 if [[ ,$parts, == *,ablation,* ]]; then
 	# The side-by-side counted columns (scripts/ablation.sh, lockdep).
-	VARIANT=${VARIANT:-lockdep} "$TOP/scripts/ablation.sh" >/dev/null || rc=1
+	VARIANT=$(job_variant ablation) "$TOP/scripts/ablation.sh" >/dev/null || rc=1
 fi
 if [[ ,$parts, == *,cpus,* ]]; then
 	dirs=()
-	for n in ${BENCH_SMP:-1 2 4}; do
+	for n in $BENCH_SMP; do
 		[[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_SMP must list vCPU counts, not '$n'"
-		dirs+=("$(SMP=$n VARIANT=$bench_variant AB_BOOTS=1 AB_BASE_STEP=0 \
+		dirs+=("$(SMP=$n VARIANT=$(job_variant cpus) AB_BOOTS=1 AB_BASE_STEP=0 \
 			CMDLINE="$CMDLINE BENCH_ONLY=curve" \
 			"$TOP/scripts/ab-boots.sh" "bench-cpus/smp$n" bench/vmalloc_bench.sh)")
 	done

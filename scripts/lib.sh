@@ -28,12 +28,51 @@ TESTS=${TESTS:-vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percp
 CMDLINE=${CMDLINE:-workqueue.cpu_intensive_thresh_us=1000 workqueue.cpu_intensive_warning_thresh=1}
 # Build variant: lockdep (default), kasan (KASAN=1 is short for
 # VARIANT=kasan), torture (fault injection + kmemleak, "make torture") or
-# perf (no debug options; the throughput part of "make bench").
+# perf (no debug options; the throughput part of "make bench"). The
+# variant and boot timeout a job uses: job_variant, job_boot_timeout.
+USER_VARIANT=${VARIANT:-} USER_BOOT_TIMEOUT=${BOOT_TIMEOUT:-}
 if [ -z "${VARIANT:-}" ]; then
 	VARIANT=lockdep
 	if [ "$KASAN" = 1 ]; then VARIANT=kasan; fi
 fi
-export CACHE SMP MEM ACCEL KASAN VARIANT STEPS CHECKS BOOT TESTS CMDLINE
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
+export CACHE SMP MEM ACCEL KASAN VARIANT STEPS CHECKS BOOT TESTS CMDLINE BOOT_TIMEOUT
+
+# Job defaults: make bench (scripts/bench.sh), make torture
+# (scripts/torture.sh), make ablation (scripts/ablation.sh).
+BENCH_PARTS=${BENCH_PARTS:-throughput,isolcpu,ablation}
+BENCH_BOOTS=${BENCH_BOOTS:-3}
+BENCH_ISOL_BOOTS=${BENCH_ISOL_BOOTS:-2}
+BENCH_SMP=${BENCH_SMP:-1 2 4}
+TORTURE_BOOTS=${TORTURE_BOOTS:-2}
+TORTURE_MEM=${TORTURE_MEM:-256M}
+TORTURE_TESTS=${TORTURE_TESTS:-torture/hotplug_churn.sh,torture/mem_pressure.sh,torture/fault_inject.sh,torture/reclaim_stall.sh,torture/pool_decay.sh}
+# Six rounds: the fewest pairs with which the sign test can reach p < 0.05.
+AB_BOOTS=${AB_BOOTS:-6}
+ABLATION_POSTING=${ABLATION_POSTING:-drain}
+ABLATION_PAGES=${ABLATION_PAGES:-64}
+ABLATION_LOOPS=${ABLATION_LOOPS:-20000}
+
+# job_variant JOB: the build variant of a job: the throughput and CPU-axis
+# parts of make bench measure a kernel without debug options (perf) unless
+# VARIANT is given, make torture builds the torture variant, every other
+# job VARIANT.
+job_variant() {
+	case "$1" in
+	throughput | cpus) echo "${USER_VARIANT:-perf}" ;;
+	torture) echo torture ;;
+	*) echo "$VARIANT" ;;
+	esac
+}
+
+# job_boot_timeout JOB: seconds before a guest of JOB is killed: the
+# throughput bench runs longest (30 min) unless BOOT_TIMEOUT is given.
+job_boot_timeout() {
+	case "$1" in
+	throughput) echo "${USER_BOOT_TIMEOUT:-1800}" ;;
+	*) echo "$BOOT_TIMEOUT" ;;
+	esac
+}
 
 die() {
 	echo "error: $*" >&2

@@ -10,7 +10,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-meta_check "$(series_file "$BASE")"
 job_setup "$BASE"
 tree=$JOB_TREE series=$JOB_SERIES commits=("${JOB_COMMITS[@]}")
 

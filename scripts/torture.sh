@@ -14,9 +14,10 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 need_tool python3 python3
-# TORTURE_TESTS=torture/x.sh,... runs only some of them.
-tests=${TORTURE_TESTS:-torture/hotplug_churn.sh,torture/mem_pressure.sh,torture/fault_inject.sh,torture/reclaim_stall.sh,torture/pool_decay.sh}
-out=$(VARIANT=torture MEM=${TORTURE_MEM:-256M} AB_BOOTS=${TORTURE_BOOTS:-2} \
+# TORTURE_TESTS=torture/x.sh,... runs only some of them (default all:
+# scripts/lib.sh).
+tests=$TORTURE_TESTS
+out=$(VARIANT=$(job_variant torture) MEM=$TORTURE_MEM AB_BOOTS=$TORTURE_BOOTS \
 	AB_BASE_STEP=0+tests "$TOP/scripts/ab-boots.sh" torture "$tests")
 for d in "$out"/base-* "$out"/series-*; do
 	{
