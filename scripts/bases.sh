@@ -34,6 +34,20 @@ series_file() {
 	fi
 }
 
+# series_base DIR: the base whose series (series_file) lives in DIR (the
+# top of the repository or stable/<BASE>); fails for any other directory.
+series_base() {
+	local b d
+	d=$(realpath "$1")
+	for b in $(base_list); do
+		if [ "$(dirname "$(series_file "$b")")" = "$d" ]; then
+			echo "$b"
+			return 0
+		fi
+	done
+	die "'$1' is not the directory of a series of configs/bases"
+}
+
 # is_mainline <BASE>: true if BASE carries the mainline series.
 is_mainline() { [ "$(series_file "$1")" = "$TOP/series" ]; }
 

@@ -116,9 +116,10 @@ results_block() {
 fill() {
 	local out
 	out=$(mktemp)
-	awk -v dir="$gen" -v start="$MARKER_START" -v end="$MARKER_END" '
+	awk -v dir="$gen" -v start="$MARKER_START" -v end="$MARKER_END" -v tpl="$(marker generated @)" '
+		BEGIN { i = index(tpl, "@"); pl = i - 1; sl = length(tpl) - i }
 		$0 ~ start {
-			print; f = dir "/" $3
+			print; f = dir "/" substr($0, pl + 1, length($0) - pl - sl)
 			if ((getline l < f) > 0) { print l; while ((getline l < f) > 0) print l; skip = 1 }
 			next
 		}

@@ -41,8 +41,8 @@ git -C "$tree" -c user.name="$name" -c user.email="$email" format-patch -q -N -s
 header=$(awk '!/^#/ { exit } { print }' "$dir/series" 2>/dev/null || true)
 rm -f "$dir"/patches/*.patch
 mv "$tmp"/*.patch "$dir/patches/"
-stable=0
-case "$(realpath "$dir")" in "$TOP"/stable/*) stable=1 ;; esac
+stable=1
+! is_mainline "$(series_base "$dir")" || stable=0
 {
 	[ -n "$header" ] && echo "$header"
 	marked=0

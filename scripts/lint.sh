@@ -38,13 +38,16 @@ ktap_check "no evidence placeholder left in patches" no_placeholder
 
 # patches.meta describes every patch of every series; the mainline
 # postings apply on their own, in their order.
-for s in "$TOP/series" "$TOP"/stable/*/series; do
-	ktap_check "patches.meta covers ${s#"$TOP"/}" meta_check "$s"
+for b in $(base_list); do
+	s=$(series_file "$b")
+	ktap_check "patches.meta covers ${s#"$TOP"/} ($b)" meta_check "$s"
 done
 mainline=$(mainline_base)
 fetch_base "$mainline" 2>/dev/null
 ktap_check "each posting applies to the base on its own" postings_check "$(tree_dir "$mainline")"
-for s in "$TOP"/stable/*/series; do
+for b in $(base_list); do
+	is_mainline "$b" && continue
+	s=$(series_file "$b")
 	ktap_check "stable headers of ${s#"$TOP"/} match patches.meta" "$TOP/scripts/stable-headers.sh" --check "$(dirname "$s")"
 done
 for p in $(meta_postings); do
@@ -58,10 +61,10 @@ ktap_check "cover-letter.txt lists the stack of patches.meta (make cover-letter)
 
 # Each series is checked with the checkpatch.pl of the tree it targets:
 # a stable backport must follow that tree's APIs, not mainline's.
-for s in "$TOP/series" "$TOP"/stable/*/series; do
-	[ -f "$s" ] || continue
-	b=$mainline
-	[ "$s" = "$TOP/series" ] || b=$(basename "$(dirname "$s")")
+for b in $(base_list); do
+	s=$(series_file "$b")
+	# The mainline series once, with the mainline base's checkpatch.
+	is_mainline "$b" && [ "$b" != "$mainline" ] && continue
 	fetch_base "$b" 2>/dev/null
 	cp=$(tree_dir "$b")/scripts/checkpatch.pl
 	while read -r p; do

@@ -96,18 +96,29 @@ ok "$(rc same "$(tracked change-id)" "$c1")" "posting $p: a second run keeps the
 mapfile -t mails < <(find "$SEND_DIR/$p/mails" -type f 2>/dev/null | sort)
 ok "$(rc grep -qxF "$trailer" "${mails[-1]:-/dev/null}")" "posting $p: a review trailer collected on b4/$p survives re-applying the patches"
 
+# The stable queues by their request (patches.meta): one that asks for
+# the upstream commits, one that cannot.
+asks='' refuses=''
+for b in $(base_list); do
+	is_mainline "$b" && continue
+	if [ "$(meta_queue "$b" request)" = option2 ]; then
+		asks=${asks:-$b}
+	else
+		refuses=${refuses:-$b}
+	fi
+done
 rc=0
-BASE=7.2 "$TOP/scripts/send.sh" >"$CACHE/send-check-stable.log" 2>&1 || rc=$?
-ok "$rc" "make send BASE=7.2: stable request written" "$(tail -n 2 "$CACHE/send-check-stable.log" | tr '\n' ' ')"
-req=$SEND_DIR/stable-7.2/request.eml
+BASE=$asks "$TOP/scripts/send.sh" >"$CACHE/send-check-stable.log" 2>&1 || rc=$?
+ok "$rc" "make send BASE=$asks: stable request written" "$(tail -n 2 "$CACHE/send-check-stable.log" | tr '\n' ' ')"
+req=$SEND_DIR/stable-$asks/request.eml
 named=$(sed -n 's/^  commit \([0-9a-f]\{40\}\)\( .*\)\{0,1\}$/\1/p' "$req" 2>/dev/null | sort)
-mainline=$(meta_queue 7.2 commits | tr ',' '\n' | sort)
+mainline=$(meta_queue "$asks" commits | tr ',' '\n' | sort)
 ok "$(rc same "$named" "$mainline")" \
-	"stable request names exactly the commits patches.meta lists for 7.2" "named: ${named//$'\n'/ }"
+	"stable request names exactly the commits patches.meta lists for $asks" "named: ${named//$'\n'/ }"
 ok "$(rc grep -q '^To: stable@vger.kernel.org$' "$req")" "stable request goes to stable@"
 ok "$(rc no_patch "$req")" "stable request carries no patch"
-refused() { ! BASE=6.12 "$TOP/scripts/send.sh" >"$CACHE/send-check-6.12.log" 2>&1 &&
-	grep -q 'no stable request for 6.12.y' "$CACHE/send-check-6.12.log"; }
-ok "$(rc refused)" "make send BASE=6.12 refuses: the upstream commits do not apply there"
+refused() { ! BASE=$refuses "$TOP/scripts/send.sh" >"$CACHE/send-check-refused.log" 2>&1 &&
+	grep -q "no stable request for $refuses.y" "$CACHE/send-check-refused.log"; }
+ok "$(rc refused)" "make send BASE=$refuses refuses: the upstream commits do not apply there"
 
 ktap_print "${results[@]}"

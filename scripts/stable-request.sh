@@ -15,10 +15,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 BASE=${1:?usage: stable-request.sh BASE}
-series=$TOP/stable/$BASE/series
-[ -f "$series" ] || die "no stable queue for '$BASE' (stable/$BASE/series)"
+base_field "$BASE" 2 >/dev/null
+! is_mainline "$BASE" || die "no stable queue for '$BASE': it carries the mainline series"
+series=$(series_file "$BASE")
 meta_check "$series"
-text=$TOP/stable/$BASE/cover-letter.txt
+text=$(dirname "$series")/cover-letter.txt
 [ -f "$text" ] || die "no request text '$text'"
 if [ "$(meta_queue "$BASE" request)" != option2 ]; then
 	die "no stable request for $BASE.y: the upstream commits do not apply to $BASE as they are (see the backport notes in stable/$BASE/patches), and an option-3 backport has to keep the upstream changelog and authorship, which this repository does not have"

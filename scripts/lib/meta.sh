@@ -241,18 +241,20 @@ apply_tests_only() {
 
 # The marker lines around the generated blocks of postings/*.txt and
 # stable/X.Y/cover-letter.txt (scripts/cover-letter.sh fills them):
-#   ==== generated: NAME ====
-#   ==== end: NAME ====
-# MARKER_START and MARKER_END are their extended regexes; nothing that
-# starts with "==== " may reach a mail.
-MARKER_START='^==== generated: [a-z]+ ====$'
-MARKER_END='^==== end: [a-z]+ ====$'
+# "marker generated NAME" and "marker end NAME" print them, MARKER_START
+# and MARKER_END are their extended regexes. Nothing that starts like a
+# marker line may reach a mail.
+MARKER_FMT='==== %s: %s ===='
+# shellcheck disable=SC2059 # the format is MARKER_FMT
+marker() { printf "$MARKER_FMT\n" "$1" "$2"; }
+MARKER_START="^$(marker generated '[a-z]+')\$"
+MARKER_END="^$(marker end '[a-z]+')\$"
 # unmarked [FILE]: FILE (or stdin) without its marker lines.
 unmarked() { grep -Ev "$MARKER_START|$MARKER_END" "$@" || true; }
 # marked_block FILE NAME: the lines of block NAME, markers excluded.
 marked_block() {
-	awk -v n="$2" '$0 == "==== end: " n " ====" { f = 0 } f { print }
-		$0 == "==== generated: " n " ====" { f = 1 }' "$1"
+	awk -v s="$(marker generated "$2")" -v e="$(marker end "$2")" '$0 == e { f = 0 } f { print }
+		$0 == s { f = 1 }' "$1"
 }
 # has_marker FILE...: true if a marker line (or anything like one) is left.
-has_marker() { grep -q '^==== ' "$@"; }
+has_marker() { grep -q "^${MARKER_FMT%%%s*}" "$@"; }

@@ -13,6 +13,10 @@ what FIGURE means:
                    boots had that status, quoted as "A of B"; or
                    ROW:drop_caches_ms, ARG1 a kernel: the fastest and
                    slowest drop_caches of its boots, quoted as "A to B ms".
+  totals.json      (a run of make) FIGURE is "totals", ARG1 and ARG2 two
+                   of its counts: passed and xfail, quoted as "A passed, B
+                   expected failures", or failed and skipped, quoted as
+                   "A failed, B skipped".
 A half-way median (an even number of boots) is rounded up, as the prose
 rounds it.
 
@@ -42,6 +46,12 @@ def figure(run, key, k1, k2):
     if os.path.exists(path):
         s = json.load(open(path))["summary"]
         return _medians(s[k1][key], s[k2][key]), PAIR
+    path = os.path.join(run, "totals.json")
+    if key == "totals" and os.path.exists(path):
+        t = json.load(open(path))
+        words = {"passed": "passed", "xfail": "expected failures",
+                 "failed": "failed", "skipped": "skipped"}
+        return [t[k1], t[k2]], r"(^|[^0-9])%%s %s, %%s %s" % (words[k1], words[k2])
     boots = [b for b in json.load(open(os.path.join(run, "reliability.json")))["boots"]
              if b["kernel"] == k1]
     name, what = key.split(":")

@@ -64,6 +64,7 @@
 	rm -rf "$p"
 	mkdir -p "$p/stable"
 	cp -r "$S" "$p/scripts"
+	cp -r "$S/../configs" "$p/configs"
 	cp "$S/../patches.meta" "$S/../series" "$p/"
 	cp -r "$S/../patches" "$p/patches"
 	cp -r "$S/../stable/7.2" "$p/stable/7.2"
