@@ -6,6 +6,7 @@
 #   make torture    reliability runs: hotplug, memory pressure, fault
 #                   injection + kmemleak (and KASAN rows after KASAN=1)
 #   make ablation   base, stand-in and each patch of a posting, counted work
+#   make layout     data layout of the drain symbols, base and top (perf)
 #   make save RUN=dir  copy a run's data into results/ (committed evidence)
 #   other targets:  deps fetch apply export cover-letter send kselftest-tar
 #                   validate-all check-series quilt-check lint tooling-test
@@ -56,7 +57,7 @@ export ABLATION_STEP AB_BOOTS TORTURE_TESTS BASE SEND PATCHES STEPS KASAN VARIAN
 
 SERIES = $(shell BASE=$(BASE) bash -c '. scripts/lib.sh; series_file "$$BASE"')
 
-.PHONY: all run bench torture ablation save deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check tooling-test lint test ci report clean distclean help
+.PHONY: all run bench torture ablation layout save deps fetch apply export cover-letter validate-all check-series send kselftest-tar quilt-check tooling-test lint test ci report clean distclean help
 .DEFAULT_GOAL := all
 
 all: run
@@ -117,6 +118,12 @@ torture: deps
 # paired ratios in ablation.md of $(CACHE)/ablation/<run>/ (doc/bench.md).
 ablation: deps
 	scripts/ablation.sh
+
+# Cache lines of vmalloc's drain symbols in the base and the top of the
+# series (VARIANT=perf unless given): layout.md of $(CACHE)/layout/<run>/
+# (doc/bench.md, "drain_vmap_work and false sharing").
+layout: deps
+	scripts/layout.sh
 
 # Copy run directory RUN (as make ablation/bench/torture print it) into
 # results/<job>-<run-id>/: what the reports read, for committing.

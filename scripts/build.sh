@@ -66,6 +66,8 @@ for src in "${extmods[@]}"; do
 done
 cp "$out/arch/x86/boot/bzImage" "$out/.config" "$art/"
 grep -cE '(warning|error):' "$out/build.log" >"$art/warnings" || true
+# The data symbols' layout (addresses, sizes), for scripts/report/layout.py.
+nm -n -S "$out/vmlinux" | awk '$3 ~ /^[dDbB]$/' >"$art/data.nm"
 git -C "$tree" log -1 --format='%H %s' "$COMMIT" >"$art/commit"
 touch "$art/done"
 log "build $BASE $variant ${COMMIT:0:12}: done ($art)"

@@ -54,12 +54,12 @@ ABLATION_PAGES=${ABLATION_PAGES:-64}
 ABLATION_LOOPS=${ABLATION_LOOPS:-20000}
 
 # job_variant JOB: the build variant of a job: the throughput and CPU-axis
-# parts of make bench measure a kernel without debug options (perf) unless
-# VARIANT is given, make torture builds the torture variant, every other
-# job VARIANT.
+# parts of make bench and make layout look at a kernel without debug
+# options (perf) unless VARIANT is given, make torture builds the torture
+# variant, every other job VARIANT.
 job_variant() {
 	case "$1" in
-	throughput | cpus) echo "${USER_VARIANT:-perf}" ;;
+	throughput | cpus | layout) echo "${USER_VARIANT:-perf}" ;;
 	torture) echo torture ;;
 	*) echo "$VARIANT" ;;
 	esac

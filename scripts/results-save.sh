@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # results-save.sh RUN: copy the parts of run directory RUN that the reports
-# read (meta, report.ktap, report.txt, the reports' JSON and Markdown;
+# read (meta, report.ktap, report.txt, the reports' JSON and Markdown, the
+# symbol lists of make layout;
 # per boot or step ktap.log, results.tsv, title, check.counts,
 # boot.status, accel; no kernels, initramfs or console logs) into
 # results/<job>-<id>/ of this repository, for committing. RUN is
@@ -23,10 +24,11 @@ esac
 dest=$TOP/results/${job//\//-}-$(basename "$run")
 [ ! -e "$dest" ] || die "$dest exists already; remove it first to save the run again"
 mkdir -p "$dest"
-for f in "$run"/meta "$run"/report.ktap "$run"/report.txt "$run"/*.json "$run"/*.md; do
+for f in "$run"/meta "$run"/report.ktap "$run"/report.txt "$run"/*.json "$run"/*.md "$run"/*.nm; do
 	[ ! -f "$f" ] || cp "$f" "$dest/"
 done
 for b in "$run"/*/; do
+	[ -d "$b" ] || continue
 	b=${b%/}
 	mkdir -p "$dest/$(basename "$b")"
 	for f in ktap.log results.tsv title check.counts boot.status accel; do

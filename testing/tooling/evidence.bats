@@ -38,6 +38,26 @@ regenerates() {
 	regenerates torture torture-report.py reliability.md reliability.json
 }
 
+@test "evidence: every saved layout report regenerates from its symbols, and doc/bench.md quotes it" {
+	local r n=0 l
+	for r in "$TOP"/results/layout-*/; do
+		[ -f "$r/meta" ] || continue
+		rm -rf "$tmp/run"
+		cp -r "$r" "$tmp/run"
+		rm -f "$tmp/run/layout.md"
+		PYTHONPATH=$S python3 -m report.layout report "$tmp/run" >/dev/null
+		diff -u "$r/layout.md" "$tmp/run/layout.md"
+		n=$((n + 1))
+	done
+	[ "$n" -gt 0 ]
+	# The doc quotes the newest run's table and sentences as they are.
+	r=$(find "$TOP/results" -maxdepth 1 -name 'layout-*' | sort | tail -n 1)
+	grep -qF "${r#"$TOP"/}" "$TOP/doc/bench.md" || { echo "doc/bench.md does not cite ${r#"$TOP"/}"; return 1; }
+	while IFS= read -r l; do
+		[ -z "$l" ] || grep -qxF "$l" "$TOP/doc/bench.md" || { echo "doc/bench.md lacks: $l"; return 1; }
+	done <"$r/layout.md"
+}
+
 @test "evidence: each cited figure is in its run and in the prose" {
 	run env PYTHONPATH="$S" python3 -m report.cited "$TOP"
 	[ "$status" = 0 ] || { echo "$output"; return 1; }
