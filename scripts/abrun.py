@@ -31,6 +31,11 @@ def read_boots(out, parse):
     return boots
 
 
+def read_run(out, parse):
+    """(meta, boots) of run directory OUT: read_meta and read_boots."""
+    return read_meta(out), read_boots(out, parse)
+
+
 def cli_help(argv, doc):
     """Print DOC and exit 0 if ARGV asks for -h/--help (every report CLI)."""
     if argv[1:2] in (["-h"], ["--help"]):

@@ -20,7 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from abrun import cli_help, read_boots, read_meta  # noqa: E402
+from abrun import cli_help, read_run  # noqa: E402
 from report.bench.parse import parse_boot, complete  # noqa: E402
 from report.bench.stats import summarize, targets  # noqa: E402
 from report.bench.tables import markdown  # noqa: E402
@@ -39,8 +39,7 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: bench-report.py BENCHDIR | --cpus OUTDIR BENCHDIR...")
     out = sys.argv[1]
-    meta = read_meta(out)
-    boots = read_boots(out, parse_boot)
+    meta, boots = read_run(out, parse_boot)
     for b in boots:
         st = os.path.join(out, b["dir"], "boot.status")
         b["boot_status"] = open(st).read().strip() if os.path.exists(st) else "none"

@@ -17,7 +17,7 @@ import sys
 
 import ktap
 import wqtrace
-from abrun import cli_help, read_boots, read_meta
+from abrun import cli_help, read_run
 from report.fmt import spread
 
 KERNELS = ("base", "series")
@@ -97,8 +97,7 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: isolcpu-report.py DIR")
     out = sys.argv[1]
-    meta = read_meta(out)
-    boots = read_boots(out, parse_boot)
+    meta, boots = read_run(out, parse_boot)
     for b in boots:
         if complete(b):
             b["figures"] = boot_figures(b)
