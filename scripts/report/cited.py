@@ -5,7 +5,10 @@ A CITED line is "FILE RUN FIGURE ARG1 ARG2 A B". The run's JSON decides
 what FIGURE means:
   ablation.json    FIGURE is a figure key, ARG1 and ARG2 two kernels
                    (step0, step1, ...); A and B are their per-boot medians,
-                   quoted as "A -> B" or "A to B".
+                   quoted as "A -> B" or "A to B"; or KEY:pct, ARG1 the
+                   step ARG2 is paired against: A is the change of the
+                   paired ratios' geometric mean in whole per cent
+                   (B "-"), quoted as "A%".
   isolcpu.json     FIGURE is a key of the summary, ARG1 and ARG2 the
                    kernels (base, series); as above.
   reliability.json FIGURE is TEST:STATUS (a boot's status of
@@ -39,6 +42,10 @@ def _medians(a, b):
 def figure(run, key, k1, k2):
     """(numbers, regex) of one cited figure of RUN (a directory)."""
     path = os.path.join(run, "ablation.json")
+    if os.path.exists(path) and key.endswith(":pct"):
+        c = [c for c in json.load(open(path))["comparisons"] if c["from"] == k1 and c["to"] == k2][0]
+        g = [r for r in c["rows"] if r["key"] == key[:-4]][0]["paired"]["geomean"]
+        return [int(abs(g - 1) * 100 + 0.5)], r"(^|[^0-9.])%s%%"
     if os.path.exists(path):
         v = [f for f in json.load(open(path))["figures"] if f["key"] == key][0]["values"]
         return _medians(v[k1], v[k2]), PAIR
@@ -78,12 +85,13 @@ def check(top):
             bad.append("CITED: no run %s" % run)
             continue
         got, pattern = figure(os.path.join(top, run), key, k1, k2)
-        if got != [int(a), int(b)]:
-            bad.append("%s: %s %s (%s, %s) is %d %d, CITED says %s %s"
-                       % (f, run, key, k1, k2, got[0], got[1], a, b))
+        want = [int(a)] if b == "-" else [int(a), int(b)]
+        if got != want:
+            bad.append("%s: %s %s (%s, %s) is %s, CITED says %s"
+                       % (f, run, key, k1, k2, " ".join(map(str, got)), " ".join(map(str, want))))
             continue
         prose = " ".join(open(os.path.join(top, f)).read().split())
-        if not re.search(pattern % (a, b), prose):
+        if not re.search(pattern % tuple(str(x) for x in want), prose):
             bad.append("%s does not quote %s (%s, %s) as %s, %s" % (f, key, k1, k2, a, b))
     return bad
 
