@@ -102,7 +102,8 @@ EOS
 	# The rerun builds again and completes; the one after it is cached.
 	art=$(CACHE=$c VARIANT=lockdep "$S/build.sh" 9.7 HEAD 2>"$tmp/err") || return 1
 	grep -q 'build 9.7 lockdep HEAD: make -j' "$tmp/err" && [ -f "$art/done" ] &&
-		cmp -s "$art/bzImage" "$c/trees/9.7/image" && [ -d "$art/root/lib/modules/0.0" ] || return 1
+		cmp -s "$art/bzImage" "$c/trees/9.7/image" && [ -d "$art/root/lib/modules/0.0" ] &&
+		grep -q " fake_data$" "$art/data.nm" || return 1
 	[ "$(CACHE=$c VARIANT=lockdep "$S/build.sh" 9.7 HEAD 2>"$tmp/err")" = "$art" ] &&
 		grep -q ': cached (' "$tmp/err"
 }
