@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # check-step.sh BASE COMMIT PREVDIR DIR: static checks of one step, the way
-# 0-day and NIPA look at each patch. Prints tab-separated result lines:
+# 0-day and NIPA look at each patch. Appends its results to DIR/results.json:
 #   checkpatch --strict of the step's own commit (not for the base);
 #   for each config in CHECK_CONFIGS (x86_64 i386 arm64 nosmp kasan):
 #   W=1 + sparse (C=2) builds of the series' objects, failing if the step
@@ -27,11 +27,12 @@ for cfg in $CHECK_CONFIGS; do
 	esac
 done
 : >"$dir/check.counts"
+res=$dir/results.json
 
 git -C "$tree" checkout -q --detach "$COMMIT"
 sparse_args=(C=2)
 if ! sparse=$("$TOP/scripts/fetch-sparse.sh" "$tree" 2>"$dir/sparse.err"); then
-	printf 'sparse\tskip\t%s\n' "$(tail -n 1 "$dir/sparse.err")"
+	result "$res" sparse skip "$(tail -n 1 "$dir/sparse.err")"
 	sparse_args=()
 else
 	sparse_args+=(CHECK="$sparse")
@@ -44,10 +45,10 @@ if [ "$(git -C "$tree" rev-parse "$COMMIT")" != "$(git -C "$tree" rev-parse base
 			--ignore UNKNOWN_COMMIT_ID - 2>&1 || true)
 	sum=$(grep -E '^total: ' <<<"$out" || echo "total: ? (checkpatch did not run)")
 	if grep -qE '^total: 0 errors, 0 warnings, 0 checks' <<<"$out"; then
-		printf 'checkpatch --strict\tpass\t%s\n' "$sum"
+		result "$res" "checkpatch --strict" pass "$sum"
 	else
-		printf 'checkpatch --strict\tfail\t%s\\n%s\n' "$sum" \
-			"$(grep -E '^(ERROR|WARNING|CHECK):' <<<"$out" | head -n 5 | awk '{printf "%s\\n", $0}')"
+		result "$res" "checkpatch --strict" fail "$sum" \
+			"$(grep -E '^(ERROR|WARNING|CHECK):' <<<"$out" | head -n 5)"
 	fi
 fi
 
@@ -101,15 +102,14 @@ for cfg in $CHECK_CONFIGS; do
 	[ ! -f "$prev/check-$key.warnings" ] || new=$(comm -13 "$prev/check-$key.warnings" "$dir/check-$key.warnings")
 	name="W=1${sparse_args:+ + sparse}, $cfg"
 	if [ "$rc" != 0 ]; then
-		printf '%s\tfail\tbuild failed:\\n%s\n' "$name" \
-			"$(grep -E 'error' "$out/check.log" | head -n 5 | awk '{printf "%s\\n", $0}')"
+		result "$res" "$name" fail "build failed:" "$(grep -E 'error' "$out/check.log" | head -n 5)"
 	elif [ -n "$new" ]; then
-		printf '%s\tfail\t%s new warnings (%s in all, previous step %s):\\n%s\n' "$name" \
-			"$(wc -l <<<"$new")" "$n" "$p" "$(head -n 5 <<<"$new" | awk '{printf "%s\\n", $0}')"
+		result "$res" "$name" fail "$(wc -l <<<"$new") new warnings ($n in all, previous step $p):" \
+			"$(head -n 5 <<<"$new")"
 	elif [ -n "$p" ] && [ ! -f "$prev/check-$key.warnings" ] && [ "$n" -gt "$p" ]; then
-		printf '%s\tfail\t%s warnings, previous step %s:\\n%s\n' "$name" "$n" "$p" \
-			"$(grep -E 'warning:' "$out/check.log" | head -n 5 | awk '{printf "%s\\n", $0}')"
+		result "$res" "$name" fail "$n warnings, previous step $p:" \
+			"$(grep -E 'warning:' "$out/check.log" | head -n 5)"
 	else
-		printf '%s\tpass\t%s warnings (previous step %s) in %s\n' "$name" "$n" "${p:-n/a}" "${objs[*]}"
+		result "$res" "$name" pass "$n warnings (previous step ${p:-n/a}) in ${objs[*]}"
 	fi
 done

@@ -34,21 +34,6 @@ fi
 gen=$(mktemp -d)
 trap 'rm -rf "$gen"' EXIT
 
-# status RESULTS NAME: the status of result NAME in a results.tsv, or "-".
-status() {
-	[ -f "$1" ] || { echo -; return; }
-	awk -F'\t' -v n="$2" '$1 == n { s = $2 } END { print (s == "" ? "-" : s) }' "$1"
-}
-
-# log_bad RESULTS: the kernel log checks that did not pass, comma
-# separated ("-" without results). Workqueue hog reports are left out:
-# they say where work ran, not that something broke.
-log_bad() {
-	[ -f "$1" ] || { echo -; return; }
-	awk -F'\t' '$1 ~ /^log: / && $1 !~ /^log: hogged CPU/ && $2 != "pass" { bad = bad sep substr($1, 6); sep = ", " }
-		END { print bad }' "$1"
-}
-
 # test_label TEST: how a mail names an in-guest test (dir/test): the
 # "# Reported as: " line of testing/selftests/TEST if it has one (a local
 # wrapper of an upstream test), else the test's file name.
@@ -89,15 +74,15 @@ results_block() {
 		*) name=$t ;;
 		esac
 		printf '  %-34s %-10s %-10s %s\n' "$(case "$t" in */*) test_label "$t" ;; *) echo "$t" ;; esac)" \
-			"$(status "$rep/step-0/results.tsv" "$name")" \
-			"$(status "$rep/step-0+tests/results.tsv" "$name")" \
-			"$(status "$top/results.tsv" "$name")"
+			"$(results status "$rep/step-0/results.json" "$name")" \
+			"$(results status "$rep/step-0+tests/results.json" "$name")" \
+			"$(results status "$top/results.json" "$name")"
 	done
 	# A column whose log checks failed says "fail (N)"; note N below the
 	# table names the checks, so that the table stays 72 columns wide.
 	local cells=() notes=() f n=0 c
-	for f in "$rep/step-0/results.tsv" "$rep/step-0+tests/results.tsv" "$top/results.tsv"; do
-		c=$(log_bad "$f")
+	for f in "$rep/step-0/results.json" "$rep/step-0+tests/results.json" "$top/results.json"; do
+		c=$(results log-bad "$f")
 		case "$c" in
 		-) cells+=(-) ;;
 		'') cells+=(pass) ;;
@@ -151,7 +136,7 @@ if is_mainline "$BASE"; then
 			also=$( (meta_posting "$p" also) 2>/dev/null || true)
 			for b in ${also//,/ }; do
 				r=$(latest_report "$b")
-				if [ -n "$r" ] && [ -f "$r/meta" ] && [ -f "$r/step-0/results.tsv" ]; then
+				if [ -n "$r" ] && [ -f "$r/meta" ] && [ -f "$r/step-0/results.json" ]; then
 					echo
 					rep=$r results_block "$(evidence_step "$(series_file "$b")")" \
 						"$(meta_posting "$p" tests)"

@@ -6,12 +6,13 @@ Every script that needs results from KTAP output (the guest's kselftest
 runner, the tooling tests, lint, the bench and torture boots) goes through
 this module, either by importing it or through its command line:
 
-  ktap.py tsv LOG TESTS   results.tsv rows (name, pass|fail|skip, detail)
-                          of the top-level results, each followed by the
-                          KUnit cases it printed ("kunit: SUITE: CASE");
-                          every requested test
-                          (dir/test, comma separated) must have one, or it
-                          gets "fail  no result"
+  ktap.py results LOG TESTS FILE
+                          append the top-level results to results.json
+                          FILE (scripts/report/results.py), each followed
+                          by the KUnit cases it printed ("kunit: SUITE:
+                          CASE"); every requested test (dir/test, comma
+                          separated) must have one, or it gets "fail, no
+                          result"
   ktap.py counts LOG      "PASSED FAILED SKIPPED" over the top-level results
                           (PASSED includes skips, as TAP counts "ok"), and a
                           non-zero exit if the output is not valid KTAP
@@ -26,8 +27,12 @@ lines, scripts/report.sh's meta) are the subtest's own, not its first
 result's, as kunit.py reads them. Lines before the version line (console
 noise, "# kernel=..." headers) are ignored; CR line endings are accepted.
 """
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import results  # noqa: E402
 
 VERSION = re.compile(r"^\s*(KTAP version 1|TAP version 1[34])\s*$")
 PLAN = re.compile(r"^\s*1\.\.(\d+)\s*$")
@@ -176,10 +181,7 @@ def test_output(path, name):
 
 
 def _detail(t):
-    detail = ([t.directive] if t.directive else []) + t.diag
-    # One "\\n"-terminated line per detail line (report.sh prints them
-    # with printf %b).
-    return "".join(d + "\\n" for d in detail).replace("\t", " ")
+    return ([t.directive] if t.directive else []) + t.diag
 
 
 def kunit_rows(t):
@@ -196,22 +198,24 @@ def kunit_rows(t):
     for suite in _all(sub):
         for c in suite.children:
             if not c.children:
-                rows.append(("kunit: %s: %s" % (suite.name, c.name),
-                             c.status, _detail(c)))
+                rows.append(results.row("kunit: %s: %s" % (suite.name, c.name),
+                                        c.status, _detail(c)))
     return rows
 
 
-def tsv_rows(root, tests):
+def result_rows(root, tests):
+    """results.json rows of the top-level results and their KUnit cases,
+    and a failure for each test of TESTS that has no result."""
     rows = []
     for t in root.children:
-        rows.append((t.name, t.status, _detail(t)))
+        rows.append(results.row(t.name, t.status, _detail(t)))
         rows.extend(kunit_rows(t))
     names = {t.name for t in root.children}
     for spec in [s for s in tests.split(",") if s]:
         d, _, n = spec.rpartition("/")
         name = "selftests: %s: %s" % (d, n)
         if name not in names:
-            rows.append((name, "fail", "no result (guest did not finish the test)\\n"))
+            rows.append(results.row(name, "fail", ["no result (guest did not finish the test)"]))
     return rows
 
 
@@ -226,17 +230,16 @@ def main(argv):
     if argv[1:2] in (["-h"], ["--help"]):
         print(__doc__.strip())
         return 0
-    usage = "usage: ktap.py tsv LOG TESTS | counts LOG | check LOG"
-    if len(argv) < 3 or argv[1] not in ("tsv", "counts", "check"):
+    usage = "usage: ktap.py results LOG TESTS FILE | counts LOG | check LOG"
+    if len(argv) < 3 or argv[1] not in ("results", "counts", "check"):
         print(usage, file=sys.stderr)
         return 2
     root, errors = parse_file(argv[2])
-    if argv[1] == "tsv":
-        if len(argv) != 4:
+    if argv[1] == "results":
+        if len(argv) != 5:
             print(usage, file=sys.stderr)
             return 2
-        for r in tsv_rows(root, argv[3]):
-            print("\t".join(r))
+        results.extend(argv[4], result_rows(root, argv[3]))
         return 0
     for e in errors:
         print("%s: %s" % (argv[2], e), file=sys.stderr)

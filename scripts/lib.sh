@@ -151,6 +151,8 @@ apt_private() {
 . "$TOP/scripts/lib/ktap.sh"
 # shellcheck source=scripts/lib/meta.sh
 . "$TOP/scripts/lib/meta.sh"
+# shellcheck source=scripts/lib/results.sh
+. "$TOP/scripts/lib/results.sh"
 # shellcheck source=scripts/bases.sh
 . "$TOP/scripts/bases.sh"
 

@@ -2,7 +2,7 @@
 # results-save.sh RUN: copy the parts of run directory RUN that the reports
 # read (meta, report.ktap, report.txt, the reports' JSON and Markdown, the
 # symbol lists of make layout;
-# per boot or step ktap.log, results.tsv, title, check.counts,
+# per boot or step ktap.log, results.json, title, check.counts,
 # boot.status, accel; no kernels, initramfs or console logs) into
 # results/<job>-<id>/ of this repository, for committing. RUN is
 # $CACHE/<dir>/<id>: reports/<id> of make (job "make"), or the directory
@@ -31,7 +31,7 @@ for b in "$run"/*/; do
 	[ -d "$b" ] || continue
 	b=${b%/}
 	mkdir -p "$dest/$(basename "$b")"
-	for f in ktap.log results.tsv title check.counts boot.status accel; do
+	for f in ktap.log results.json title check.counts boot.status accel; do
 		[ ! -f "$b/$f" ] || cp "$b/$f" "$dest/$(basename "$b")/"
 	done
 done

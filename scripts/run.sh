@@ -5,7 +5,9 @@
 # (0 = base, k = first k patches) build, boot under QEMU, run the kselftests
 # and scan the kernel log, then run the static checks of scripts/check-step.sh
 # (CHECKS=0 skips them; BOOT=0 skips the boots, for "make check-series").
-# Results go to $CACHE/reports/<run>/; the report is printed at the end. STEPS=all (default) or STEPS=ends (base and top).
+# Results go to $CACHE/reports/<run>/ (meta; per step title and
+# results.json, written through scripts/report/results.py); the report is
+# printed at the end. STEPS=all (default) or STEPS=ends (base and top).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -33,17 +35,18 @@ last=$((${#commits[@]} - 1))
 	echo "cmdline=${CMDLINE:-}"
 } >"$run/meta"
 
-# step_results COMMIT DIR: build, boot, test and scan one step; print its
-# results as tab-separated "name, pass|fail|skip, detail" lines.
+# step_results COMMIT DIR: build, boot, test and scan one step; its
+# results go to DIR/results.json.
 step_results() {
 	local c=$1 d=$2 art
+	local res=$d/results.json
 	log "$where: build"
 	if ! art=$("$TOP/scripts/build.sh" "$BASE" "$c" 2>"$d/build.err"); then
 		cat "$d/build.err" >&2
-		printf 'build\tfail\t%s\n' "$(tail -n 1 "$d/build.err")"
+		result "$res" build fail "$(tail -n 1 "$d/build.err")"
 		return 0
 	fi
-	printf 'build\tpass\t%s warning lines\n' "$(cat "$art/warnings")"
+	result "$res" build pass "$(cat "$art/warnings") warning lines"
 	if [ "$BOOT" = 1 ]; then
 		log "$where: boot and tests"
 		boot_results "$art" "$d"
@@ -57,24 +60,25 @@ step_results() {
 # boot_results ARTIFACT DIR: boot one step, run the tests, scan the log.
 boot_results() {
 	local art=$1 d=$2 status online
+	local res=$d/results.json
 	"$TOP/scripts/boot.sh" "$art" "$tree" "$d" "$TESTS"
 	status=$(cat "$d/boot.status")
-	printf 'boot\t%s\t%s (%s)\n' "$([ "$status" = ok ] && echo pass || echo fail)" "$status" "$(cat "$d/accel")"
+	result "$res" boot "$([ "$status" = ok ] && echo pass || echo fail)" "$status ($(cat "$d/accel"))"
 	online=$(sed -n 's/^# online_cpus=\([0-9]*\).*/\1/p' "$d/ktap.log" 2>/dev/null | head -n 1)
-	printf 'online CPUs\t%s\t%s of %s requested\n' \
-		"$([ "${online:-0}" = "$SMP" ] && echo pass || echo fail)" "${online:-?}" "$SMP"
+	result "$res" "online CPUs" "$([ "${online:-0}" = "$SMP" ] && echo pass || echo fail)" \
+		"${online:-?} of $SMP requested"
 	# The runner's output must be KTAP that a strict reader accepts, as a
 	# lab's parser would see it (only judged when the guest finished).
 	if [ "$status" = ok ]; then
 		local err
 		if err=$(python3 "$TOP/scripts/ktap.py" check "$d/ktap.log" 2>&1); then
-			printf 'valid KTAP\tpass\tone plan, numbered results\n'
+			result "$res" "valid KTAP" pass "one plan, numbered results"
 		else
-			printf 'valid KTAP\tfail\t%s\n' "$(printf '%s' "$err" | head -n 3 | tr '\t\n' '  ')"
+			result "$res" "valid KTAP" fail "$(printf '%s' "$err" | head -n 3 | tr '\t\n' '  ')"
 		fi
 	fi
-	python3 "$TOP/scripts/ktap.py" tsv "$d/ktap.log" "$TESTS"
-	"$TOP/scripts/scanlog.sh" "$d/console.log"
+	python3 "$TOP/scripts/ktap.py" results "$d/ktap.log" "$TESTS" "$res"
+	"$TOP/scripts/scanlog.sh" "$d/console.log" "$res"
 }
 
 # do_step NAME COMMIT TITLE: one step; warning counts are compared with
@@ -88,11 +92,10 @@ do_step() {
 	where="step $1 ($done_steps/$nsteps): $3"
 	mkdir -p "$d"
 	echo "$3" >"$d/title"
-	step_results "$2" "$d" >"$d/results.tsv"
+	rm -f "$d/results.json"
+	step_results "$2" "$d"
 	# The step's results as soon as it is done: the failures, or a count.
-	awk -F'\t' -v w="$where" '$2 != "pass" { bad = bad "\n  " $2 ": " $1 } { n++ }
-		END { printf "[done] %s: %d results, %s\n", w, n, bad == "" ? "all pass" : "not passing:" bad }' \
-		"$d/results.tsv" >&2
+	results tally "$d/results.json" "$where" >&2
 	prevdir=$d
 }
 

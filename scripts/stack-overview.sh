@@ -70,10 +70,7 @@ done
 
 echo
 if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
-	summary=$(for d in $(find "$rep" -maxdepth 1 -name 'step-*' -printf '%f\n' | sort -t- -k2,2n -k2); do
-		[ -f "$rep/$d/results.tsv" ] || continue
-		awk -F'\t' -v s="${d#step-}" '{ n[$2]++ } END { printf "%s %d %d %d\n", s, n["pass"], n["fail"], n["skip"] }' "$rep/$d/results.tsv"
-	done)
+	summary=$(results summary "$rep")
 	top=$(tail -n 1 <<<"$summary")
 	field() { sed -n "s/^$1=//p" "$rep/meta"; }
 	machine="QEMU x86_64 $(tr '[:lower:]' '[:upper:]' <"$rep/step-0/accel" 2>/dev/null || echo)"

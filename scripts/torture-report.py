@@ -3,7 +3,7 @@
 
 Reads TORTUREDIR/meta and, for each boot TORTUREDIR/<kernel>-<n>/, the
 "# torture:" rows of ktap.log (printed by testing/torture/guest/*.sh) and
-results.tsv (test results and the kernel log scan). KASAN_RUN, when given,
+results.json (test results and the kernel log scan). KASAN_RUN, when given,
 is a report directory of "make KASAN=1 STEPS=ends" whose base and top
 steps become the KASAN rows. Writes reliability.json and reliability.md
 into TORTUREDIR and prints the Markdown. Exit status 1 when a test failed
@@ -17,6 +17,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from abrun import cli_help, read_boots, read_meta  # noqa: E402
+from report.results import load as load_results, steps as run_steps  # noqa: E402
 
 KERNELS = ("base", "series")
 TEST_OF = {"hotplug": "hotplug_churn.sh", "mem_pressure": "mem_pressure.sh",
@@ -30,15 +31,9 @@ REPRO_LOG = {"log: hung task"}
 HOG = "log: hogged CPU"
 
 
-def read_tsv(path):
-    rows = []
-    if os.path.exists(path):
-        with open(path, errors="replace") as f:
-            for line in f:
-                p = line.rstrip("\n").split("\t")
-                if len(p) >= 2:
-                    rows.append((p[0], p[1], p[2] if len(p) > 2 else ""))
-    return rows
+def read_results(path):
+    """(name, status, detail lines) of each row of a results.json."""
+    return [(r["name"], r["status"], r["detail"]) for r in load_results(path)]
 
 
 def parse_rows(path):
@@ -74,7 +69,7 @@ def main():
     boots = []
     for b in read_boots(out, lambda kt: {"rows": parse_rows(kt)}):
         d = os.path.join(out, b["dir"])
-        res = read_tsv(os.path.join(d, "results.tsv"))
+        res = read_results(os.path.join(d, "results.json"))
         st = os.path.join(d, "boot.status")
         boots.append({
             "dir": b["dir"], "kernel": b["kernel_kind"],
@@ -130,18 +125,16 @@ def main():
     kasan = []
     if len(sys.argv) == 3:
         run = sys.argv[2]
-        steps = sorted((d for d in os.listdir(run) if d.startswith("step-")
-                        and d != "step-0+tests"),
-                       key=lambda d: int(d[5:]) if d[5:].isdigit() else -1)
+        steps = [d for d in run_steps(run) if d != "step-0+tests"]
         # The base runs the series' tests where it can (step 0+tests, as
         # in the torture boots); their failures there are the fix's own
         # tests failing on unfixed code, which is expected.
         first = ("step-0+tests" if os.path.isdir(os.path.join(
             run, "step-0+tests")) else steps[0])
         for d, k in ((first, "base"), (steps[-1], "series")):
-            res = read_tsv(os.path.join(run, d, "results.tsv"))
+            res = read_results(os.path.join(run, d, "results.json"))
             t = [(n, s) for n, s, _ in res if n.startswith("selftests:")]
-            ks = [s if s == "pass" else "%s: %s" % (s, x.split("\\n")[0])
+            ks = [s if s == "pass" else "%s: %s" % (s, x[0] if x else "")
                   for n, s, x in res if n == "log: KASAN"]
             kasan.append({"kernel": k, "step": d, "run": os.path.basename(
                 os.path.realpath(run)),

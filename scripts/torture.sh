@@ -20,10 +20,9 @@ tests=$TORTURE_TESTS
 out=$(VARIANT=$(job_variant torture) MEM=$TORTURE_MEM AB_BOOTS=$TORTURE_BOOTS \
 	AB_BASE_STEP=0+tests "$TOP/scripts/ab-boots.sh" torture "$tests")
 for d in "$out"/base-* "$out"/series-*; do
-	{
-		python3 "$TOP/scripts/ktap.py" tsv "$d/ktap.log" "$tests"
-		"$TOP/scripts/scanlog.sh" "$d/console.log"
-	} >"$d/results.tsv"
+	rm -f "$d/results.json"
+	python3 "$TOP/scripts/ktap.py" results "$d/ktap.log" "$tests" "$d/results.json"
+	"$TOP/scripts/scanlog.sh" "$d/console.log" "$d/results.json"
 done
 # The KASAN rows come from the latest "make KASAN=1" run of BASE, if any.
 kasan=()

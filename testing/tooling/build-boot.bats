@@ -69,10 +69,14 @@ EOS
 		grep -q 'boot art: noktap (qemu rc=0)$' "$tmp/err" || return 1
 	# What run.sh then reports for the step: every test without a result,
 	# the panic and the BUG with their excerpts.
-	r=$(python3 "$S/ktap.py" tsv "$tmp/panic/ktap.log" "$tests") || return 1
+	rm -f "$tmp/panic/results.json"
+	python3 "$S/ktap.py" results "$tmp/panic/ktap.log" "$tests" "$tmp/panic/results.json" || return 1
+	r=$(rows "$tmp/panic/results.json") || return 1
 	[ "$(grep -cP '^selftests: vmalloc: (drain_placement|vmalloc_kunit)\.sh\tfail\tno result' <<<"$r")" = 2 ] &&
 		[ "$(wc -l <<<"$r")" = 2 ] || return 1
-	r=$("$S/scanlog.sh" "$tmp/panic/console.log") || return 1
+	rm "$tmp/panic/results.json"
+	"$S/scanlog.sh" "$tmp/panic/console.log" "$tmp/panic/results.json" || return 1
+	r=$(rows "$tmp/panic/results.json") || return 1
 	grep -qP '^log: panic\tfail\t2 matching lines; first: \[    2\.530000\] Kernel panic - not syncing: Fatal exception' <<<"$r" &&
 		grep -qP '^log: BUG\tfail\t1 matching lines; first: .*BUG: kernel NULL pointer dereference.*RIP: 0010:purge_vmap_node' <<<"$r" &&
 		[ "$(grep -cP '\tfail\t' <<<"$r")" = 2 ]

@@ -4,7 +4,7 @@
 # a test's diagnostic lines directly before its result line, SKIP and
 # XFAIL with their reasons, kselftest's "# Totals:" lines. The fixture is
 # a real run (testing/tooling/data/run-7.3-20261203-092707: its meta,
-# titles and results.tsv, the expected-failures of the time, and the
+# titles and results.json, the expected-failures of the time, and the
 # report.ktap report.sh writes from them).
 
 # shellcheck source=testing/tooling/helpers.bash
@@ -22,7 +22,7 @@ fixture_run() {
 # check_view RUN ktap REPORT.KTAP, or check_view RUN kunit JSON JUNIT:
 # the tests of every step as scripts/ktap.py or kunit.py parse (--json
 # for names and statuses, --junit for skip reasons and per-test logs)
-# reads them, against RUN's results.tsv and the fixture's
+# reads them, against RUN's results.json and the fixture's
 # expected-failures: names and order, status (kunit's PASS/FAIL/SKIP:
 # XFAIL is ok, XPASS not ok), a reason for every SKIP, and each test's
 # own diagnostic lines as its log, no other test's.
@@ -50,13 +50,9 @@ for d in dirs:
     k = d[5:]
     title = open(os.path.join(run, d, "title")).read().rstrip("\n")
     rows = []
-    for ln in open(os.path.join(run, d, "results.tsv")):
-        name, st, detail = ln.rstrip("\n").split("\t", 2)
-        # (report.sh prints it with printf %b; ktap.py and the other
-        # writers of results.tsv escape only the newlines.)
-        lines = [l.rstrip() for l in detail.split("\\n")]
-        if lines[-1] == "":
-            lines.pop()
+    for r in json.load(open(os.path.join(run, d, "results.json")))["results"]:
+        name, st = r["name"], r["status"]
+        lines = [l.rstrip() for l in r["detail"]]
         xf_row = expected(k, name)
         status = {"pass": "FAIL" if xf_row else "PASS", "skip": "SKIP"}.get(
             st, "PASS" if xf_row else "FAIL")
@@ -192,8 +188,19 @@ assert (t["passed"] + t["xfail"], t["failed"], t["skipped"]) == (238, 0, 14), t'
 	check_view "$FIX" kunit "$tmp/k.json" "$tmp/k.xml" saved || return 1
 
 	fixture_run "$tmp/frun"
-	sed -i 's/^\(selftests: vmalloc: drain_placement\.sh\t\)fail\t/\1pass\t/' "$tmp/frun/step-0/results.tsv"
-	sed -i 's/^\(selftests: vmalloc: drain_placement\.sh\t\)pass\t/\1fail\texit=1\\n/' "$tmp/frun/step-1/results.tsv"
+	# The reproducer passes at step 0 and fails at step 1, its
+	# "exit=1" line added to the detail.
+	python3 - "$tmp/frun" <<'PY' || return 1
+import json, os, sys
+for step, st in (("step-0", "pass"), ("step-1", "fail")):
+    f = os.path.join(sys.argv[1], step, "results.json")
+    rs = json.load(open(f))
+    r = next(r for r in rs["results"] if r["name"] == "selftests: vmalloc: drain_placement.sh")
+    r["status"] = st
+    if st == "fail":
+        r["detail"].insert(0, "exit=1")
+    json.dump(rs, open(f, "w"))
+PY
 	rc=0
 	EXPECTED_FAILURES=$FIX/expected-failures "$S/report.sh" "$tmp/frun" >"$tmp/rep" 2>&1 || rc=$?
 	[ "$rc" = 1 ] && tail -n 1 "$tmp/rep" | grep -qx '236 passed, 2 failed, 14 skipped' || return 1
@@ -210,10 +217,12 @@ assert (t["passed"] + t["xfail"], t["failed"], t["skipped"]) == (238, 0, 14), t'
 	check_view "$tmp/frun" kunit "$tmp/f.json" "$tmp/f.xml"
 }
 
-@test "ktap.py tsv: the KUnit cases a selftest prints are results of their own" {
+@test "ktap.py results: the KUnit cases a selftest prints are results of their own" {
 	local r
-	r=$(python3 "$S/ktap.py" tsv "$BATS_TEST_DIRNAME/data/guest-0+tests.ktap.log" \
-		vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percpu_gfp.sh | cut -f1,2)
+	rm -f "$tmp/g.json"
+	python3 "$S/ktap.py" results "$BATS_TEST_DIRNAME/data/guest-0+tests.ktap.log" \
+		vmalloc/drain_placement.sh,vmalloc/vmalloc_kunit.sh,mm/test_percpu_gfp.sh "$tmp/g.json" || return 1
+	r=$(rows "$tmp/g.json" | cut -f1,2)
 	diff <(grep '^kunit: ' <<<"$r") - <<-'EOF'
 		kunit: vmalloc_vmap_nodes: vn_id_round_trip	pass
 		kunit: vmalloc_vmap_nodes: vn_id_decode_untagged	pass

@@ -4,6 +4,8 @@
 
 # shellcheck source=testing/tooling/helpers.bash
 . "$BATS_TEST_DIRNAME/helpers.bash"
+# shellcheck source=testing/tooling/report-fixtures.bash
+. "$BATS_TEST_DIRNAME/report-fixtures.bash"
 
 @test "bench report targets" {
 	bench_fixture "$tmp/bench" 1000000
@@ -175,15 +177,19 @@ PY
 	local k=$tmp/kasanrun t
 	torture_boot "$d/series-1" pass $'log: lockdep\tpass\tnone'
 	for t in step-0 step-0+tests step-3; do mkdir -p "$k/$t"; done
-	printf 'boot\tpass\tok\nselftests: a\tfail\t\nselftests: b\tpass\t\nlog: KASAN\tpass\tnone\n' \
-		>"$k/step-0+tests/results.tsv"
-	printf 'boot\tpass\tok\nselftests: a\tpass\t\nselftests: b\tpass\t\nlog: KASAN\tpass\tnone\n' \
-		>"$k/step-3/results.tsv"
+	kasan_step() { # kasan_step DIR A-RESULT [B-RESULT] KASAN-RESULT [KASAN-DETAIL]
+		rm -f "$1/results.json"
+		res "$1/results.json" boot pass ok
+		res "$1/results.json" "selftests: a" "$2"
+		[ "$3" = - ] || res "$1/results.json" "selftests: b" "$3"
+		res "$1/results.json" "log: KASAN" "$4" "${5:-none}"
+	}
+	kasan_step "$k/step-0+tests" fail pass pass
+	kasan_step "$k/step-3" pass pass pass
 	python3 "$S/torture-report.py" "$d" "$k" >"$tmp/t.out" &&
 		grep -qF '| base (step-0+tests) | kasanrun | pass | 1 / 1 (expected: tests of the fix on the unfixed base) / 0 | none |' "$tmp/t.out" &&
 		grep -qF '| series (step-3) | kasanrun | pass | 2 / 0 / 0 | none |' "$tmp/t.out" || return 1
-	printf 'boot\tpass\tok\nselftests: a\tfail\t\nlog: KASAN\tfail\t1 matching lines\n' \
-		>"$k/step-3/results.tsv"
+	kasan_step "$k/step-3" fail - fail "1 matching lines"
 	! python3 "$S/torture-report.py" "$d" "$k" >"$tmp/t.out" &&
 		grep -qF '| series (step-3) | kasanrun | pass | 0 / 1 / 0 | fail: 1 matching lines |' "$tmp/t.out" &&
 		grep -q 'Problems: .*KASAN report on series.*series: 1 tests failed under KASAN' "$tmp/t.out"
@@ -214,11 +220,11 @@ PY
 	local r=$tmp/clrep/0.1-20260101-000000 st
 	for st in 0 0+tests 1 2; do
 		mkdir -p "$r/step-$st"
-		{
-			printf 'build\tpass\t0 warning lines\nboot\tpass\tok\n'
-			printf 'selftests: vmalloc: t.sh\t%s\t\n' "$([ "$st" = 2 ] && echo pass || echo fail)"
-			printf 'log: lockdep\t%s\tx\n' "$([ "$st" = 0+tests ] && echo fail || echo pass)"
-		} >"$r/step-$st/results.tsv"
+		rm -f "$r/step-$st/results.json"
+		res "$r/step-$st/results.json" build pass "0 warning lines"
+		res "$r/step-$st/results.json" boot pass ok
+		res "$r/step-$st/results.json" "selftests: vmalloc: t.sh" "$([ "$st" = 2 ] && echo pass || echo fail)"
+		res "$r/step-$st/results.json" "log: lockdep" "$([ "$st" = 0+tests ] && echo fail || echo pass)" x
 	done
 	printf 'package=linux-source-0.1 %s\nvariant=lockdep\n' "$FB_VER" >"$r/meta"
 	fake_env "$c" BASE=0.1 REPORT="$r" "$p/scripts/cover-letter.sh" 2>"$tmp/err" || return 1

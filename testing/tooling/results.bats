@@ -9,8 +9,10 @@
 @test "scanlog flags splats" {
 	printf '[ 1.0] ok\n[ 2.0] WARNING: CPU: 1 PID: 9 at mm/vmalloc.c:1\n[ 3.0] workqueue: drain_vmap_area_work hogged CPU for >1000us 4 times, consider switching to WQ_UNBOUND\n' >"$tmp/c.log"
 	local r
-	r=$("$S/scanlog.sh" "$tmp/c.log")
-	grep -qP '^log: WARNING\tfail\t1 matching' <<<"$r" &&
+	rm -f "$tmp/c.json"
+	"$S/scanlog.sh" "$tmp/c.log" "$tmp/c.json" || return 1
+	r=$(rows "$tmp/c.json")
+	grep -qP '^log: WARNING\tfail\t1 matching lines; first: \[ 2\.0\] WARNING: CPU: 1 PID: 9 at mm/vmalloc\.c:1 \| \[ 3\.0\] workqueue' <<<"$r" &&
 		grep -qP '^log: hogged CPU\tfail' <<<"$r" &&
 		grep -qP '^log: lockdep\tpass' <<<"$r"
 }
@@ -19,7 +21,9 @@
 	# Serial consoles deliver CRLF line endings.
 	printf 'TAP version 13\r\n1..1\r\n# selftests: vmalloc: a.sh\r\nok 1 selftests: vmalloc: a.sh\r\n' >"$tmp/k.log"
 	local r
-	r=$(python3 "$S/ktap.py" tsv "$tmp/k.log" vmalloc/a.sh,vmalloc/b.sh)
+	rm -f "$tmp/k.json"
+	python3 "$S/ktap.py" results "$tmp/k.log" vmalloc/a.sh,vmalloc/b.sh "$tmp/k.json" || return 1
+	r=$(rows "$tmp/k.json")
 	grep -qP '^selftests: vmalloc: a.sh\tpass' <<<"$r" &&
 		grep -qP '^selftests: vmalloc: b.sh\tfail\tno result' <<<"$r"
 }
@@ -27,16 +31,18 @@
 @test "report xfail and xpass" {
 	local run=$tmp/run
 	mkdir -p "$run/step-0" "$run/step-1"
+	rm -f "$run"/step-*/results.json
 	echo base=7.3 >"$run/meta"
 	echo base >"$run/step-0/title"
 	echo top >"$run/step-1/title"
-	printf 'selftests: vmalloc: drain_placement.sh\tfail\tper-CPU\n' >"$run/step-0/results.tsv"
-	printf 'selftests: vmalloc: drain_placement.sh\tpass\tnone\n' >"$run/step-1/results.tsv"
+	res "$run/step-0/results.json" "selftests: vmalloc: drain_placement.sh" fail per-CPU
+	res "$run/step-1/results.json" "selftests: vmalloc: drain_placement.sh" pass none
 	"$S/report.sh" "$run" >"$tmp/rep" 2>&1 || return 1
 	tail -n 1 "$tmp/rep" | grep -qx '2 passed, 0 failed, 0 skipped' &&
 		grep -q '# XFAIL unpatched base' "$run/report.ktap" || return 1
 	# The reproducer passing on the unpatched base is an XPASS: a failure.
-	printf 'selftests: vmalloc: drain_placement.sh\tpass\tnone\n' >"$run/step-0/results.tsv"
+	rm "$run/step-0/results.json"
+	res "$run/step-0/results.json" "selftests: vmalloc: drain_placement.sh" pass none
 	! "$S/report.sh" "$run" >"$tmp/rep" 2>&1 &&
 		tail -n 1 "$tmp/rep" | grep -qx '1 passed, 1 failed, 0 skipped' &&
 		grep -q '^  not ok 1 .*# XPASS' "$run/report.ktap"
@@ -50,7 +56,11 @@
 	printf '%s\n' 'KTAP version 1' '1..2' '    KTAP version 1' '    # Subtest: s' '    1..2' \
 		'    ok 1 a' '    not ok 2 b' 'not ok 1 s' '# out of t' 'ok 2 t # SKIP no module' >"$tmp/n.ktap"
 	[ "$(python3 "$S/ktap.py" counts "$tmp/n.ktap")" = "1 1 1" ] || return 1
-	python3 "$S/ktap.py" tsv "$tmp/n.ktap" "" | grep -qP '^t\tskip\tSKIP no module\\nout of t\\n$' || return 1
+	rm -f "$tmp/n.json"
+	python3 "$S/ktap.py" results "$tmp/n.ktap" "" "$tmp/n.json" || return 1
+	python3 -c 'import json, sys
+r = json.load(open(sys.argv[1]))["results"]
+assert r[-1] == {"name": "t", "status": "skip", "detail": ["SKIP no module", "out of t"]}, r' "$tmp/n.json" || return 1
 	printf '%s\n' 'TAP version 13' '1..1' 'ok 1 selftests: v: a.sh' 'TAP version 13' '1..1' \
 		'ok 1 selftests: v: b.sh' >"$tmp/old.ktap"
 	! python3 "$S/ktap.py" check "$tmp/old.ktap" 2>"$tmp/err" &&
