@@ -17,8 +17,6 @@ set -euo pipefail
 
 name=${1:?usage: ab-boots.sh NAME TESTS}
 tests=${2:?usage: ab-boots.sh NAME TESTS}
-AB_BASE_STEP=${AB_BASE_STEP:-0}
-AB_TOP_STEP=${AB_TOP_STEP:-top}
 [[ $AB_BOOTS =~ ^[1-9][0-9]*$ ]] || die "the number of boots must be a positive number, not '$AB_BOOTS'"
 [[ $AB_BASE_STEP =~ ^(0|0\+tests|[1-9][0-9]*)$ ]] || die "AB_BASE_STEP must be 0, 0+tests or a step number, not '$AB_BASE_STEP'"
 [[ $AB_TOP_STEP =~ ^(top|[1-9][0-9]*)$ ]] || die "AB_TOP_STEP must be top or a step number, not '$AB_TOP_STEP'"

@@ -13,7 +13,6 @@ art=${1:?usage: boot.sh ARTIFACT TREE OUTDIR TESTS}
 tree=${2:?}
 outdir=${3:?}
 tests=${4:?}
-QEMU=${QEMU:-qemu-system-x86_64}
 
 need_tool "$QEMU" qemu-system-x86
 mkdir -p "$outdir"

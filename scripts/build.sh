@@ -10,11 +10,11 @@ set -euo pipefail
 
 BASE=${1:?usage: build.sh BASE COMMIT}
 COMMIT=${2:?usage: build.sh BASE COMMIT}
-ARCH=${ARCH:-x86_64}
 tree=$(tree_dir "$BASE")
 
 variant=$VARIANT
 read -ra frags <<<"$(variant_frags "$variant")"
+read -r ARCH _ <<<"$(variant_target "$variant")"
 frags=("${frags[@]/#/$TOP/configs/}")
 # Out-of-tree test modules built against every step (the bench probe and
 # churn, the torture wq_park).

@@ -15,16 +15,13 @@ BASE=${1:?usage: check-step.sh BASE COMMIT PREVDIR DIR}
 COMMIT=${2:?}
 prev=${3:-}
 dir=${4:?}
-CHECK_CONFIGS=${CHECK_CONFIGS:-x86_64 i386 arm64 nosmp kasan}
 tree=$(tree_dir "$BASE")
 # Tools first: a missing cross compiler or an unknown config stops the step
 # before the tree is checked out or anything is configured and built.
 for cfg in $CHECK_CONFIGS; do
-	case "$cfg" in
-	x86_64 | kasan | i386 | nosmp) ;;
-	arm64) need_tool aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ;;
-	*) die "unknown check config '$cfg'" ;;
-	esac
+	t=$( (variant_target "$cfg") 2>/dev/null) || die "unknown check config '$cfg'"
+	read -r arch cross <<<"$t"
+	[ "$cross" = - ] || need_tool "${cross}gcc" "gcc-${cross%-}"
 done
 : >"$dir/check.counts"
 res=$dir/results.json
@@ -73,11 +70,8 @@ mapfile -t objs < <(
 )
 
 for cfg in $CHECK_CONFIGS; do
-	arch=x86_64 cross=''
-	case "$cfg" in
-	i386) arch=i386 ;;
-	arm64) arch=arm64 cross=aarch64-linux-gnu- ;;
-	esac
+	read -r arch cross <<<"$(variant_target "$cfg")"
+	[ "$cross" != - ] || cross=''
 	read -ra frags <<<"$(variant_frags "$cfg")"
 	out=$CACHE/check/$BASE-$cfg
 	mk=(make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross")

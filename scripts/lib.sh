@@ -37,6 +37,12 @@ if [ -z "${VARIANT:-}" ]; then
 fi
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-900}
 export CACHE SMP MEM ACCEL KASAN VARIANT STEPS CHECKS BOOT TESTS CMDLINE BOOT_TIMEOUT
+# The static checks of every step (scripts/check-step.sh; the configs are
+# build variants of scripts/lib/kconfig.sh), the emulator and the busybox
+# of the guest (scripts/boot.sh, scripts/mkinitramfs.sh).
+CHECK_CONFIGS=${CHECK_CONFIGS:-x86_64 i386 arm64 nosmp kasan}
+QEMU=${QEMU:-qemu-system-x86_64}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 # Job defaults: make bench (scripts/bench.sh), make torture
 # (scripts/torture.sh), make ablation (scripts/ablation.sh).
@@ -52,6 +58,14 @@ AB_BOOTS=${AB_BOOTS:-6}
 ABLATION_POSTING=${ABLATION_POSTING:-drain}
 ABLATION_PAGES=${ABLATION_PAGES:-64}
 ABLATION_LOOPS=${ABLATION_LOOPS:-20000}
+# The steps scripts/ab-boots.sh compares (torture: the base with the
+# series' test patches, AB_BASE_STEP=0+tests).
+AB_BASE_STEP=${AB_BASE_STEP:-0}
+AB_TOP_STEP=${AB_TOP_STEP:-top}
+# make send's b4 prep trees and mails; the longest notes part below
+# "---" that scripts/postings-lint.sh accepts, in lines.
+SEND_DIR=${SEND_DIR:-$CACHE/send}
+MAX_NOTES=${MAX_NOTES:-40}
 
 # job_variant JOB: the build variant of a job: the throughput and CPU-axis
 # parts of make bench and make layout look at a kernel without debug

@@ -10,7 +10,6 @@ set -euo pipefail
 art=${1:?usage: mkinitramfs.sh ARTIFACT TREE OUT}
 tree=${2:?usage: mkinitramfs.sh ARTIFACT TREE OUT}
 out=${3:?usage: mkinitramfs.sh ARTIFACT TREE OUT}
-BUSYBOX=${BUSYBOX:-/bin/busybox}
 
 [ -x "$BUSYBOX" ] || die "missing tool '$BUSYBOX'; install it with: apt-get install busybox-static (or run: make deps)"
 file -L "$BUSYBOX" 2>/dev/null | grep -q 'statically linked' ||

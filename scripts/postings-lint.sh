@@ -17,7 +17,6 @@ set -euo pipefail
 results=()
 tmpd=$(mktemp -d)
 trap 'rm -rf "$tmpd"' EXIT
-MAX_NOTES=${MAX_NOTES:-40}
 posted_text() { # posted_text POSTING: the text as it is mailed
 	unmarked "$TOP/$(meta_posting "$1" text)"
 }

@@ -42,7 +42,6 @@ for p in "${postings[@]}"; do
 done
 
 tree=$(tree_dir "$BASE")
-SEND_DIR=${SEND_DIR:-$CACHE/send}
 lock_base "$BASE"
 fetch_base "$BASE" >&2
 

@@ -17,6 +17,17 @@ variant_frags() {
 	esac
 }
 
+# variant_target VARIANT: "ARCH CROSS_COMPILE" a build variant is built
+# for, "-" for no cross compiler.
+variant_target() {
+	case "$1" in
+	lockdep | x86_64 | kasan | torture | perf | nosmp) echo "x86_64 -" ;;
+	i386) echo "i386 -" ;;
+	arm64) echo "arm64 aarch64-linux-gnu-" ;;
+	*) die "unknown build variant '$1'" ;;
+	esac
+}
+
 # configure TREE OUT ARCH CROSS_COMPILE FRAGMENT...: the one Kconfig step of
 # the harness: tinyconfig, the fragments merged on top, olddefconfig.
 configure() {
