@@ -92,7 +92,7 @@ ln -sfn "$(basename "$out")" "$CACHE/$name/latest-$BASE"
 	echo "tests=$tests"
 	echo "cmdline=$CMDLINE"
 	echo "host=$(uname -m) $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ)"
-} >"$out/meta"
+} | run_meta "$out"
 
 # Round i boots every kernel once, in order on odd rounds and in reverse
 # on even ones, so that neighbouring steps alternate which boots first.
@@ -108,5 +108,5 @@ for i in $(seq 1 "$AB_BOOTS"); do
 		[ "$(cat "$d/boot.status")" = ok ] || log "$name: boot $k-$i: $(cat "$d/boot.status")"
 	done
 done
-echo "accel=$(cat "$out/${names[0]}-1/accel")" >>"$out/meta"
+echo "accel=$(cat "$out/${names[0]}-1/accel")" | run_meta "$out"
 echo "$out"

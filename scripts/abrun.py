@@ -5,15 +5,7 @@ next to it."""
 import os
 import re
 
-
-def read_meta(out):
-    """The key=value lines of OUT/meta as a dict."""
-    meta = {}
-    with open(os.path.join(out, "meta")) as f:
-        for line in f:
-            k, _, v = line.rstrip("\n").partition("=")
-            meta[k] = v
-    return meta
+from report.results import read_meta  # noqa: F401 (the reports import it from here)
 
 
 def read_boots(out, parse):

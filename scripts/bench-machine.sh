@@ -51,12 +51,12 @@ if [ ! -f "$meta" ]; then
 		echo "mem=$(awk '/MemTotal/ {print $2 "kB"}' /proc/meminfo)"
 		echo "cmdline=$(cat /proc/cmdline)"
 		echo "variant=the running kernel's own"
-	} >"$meta"
+	} | run_meta "$out"
 fi
 # boots= counts the boots of one kernel, as for the TCG runs.
 nb=$(find "$out" -maxdepth 1 -name "$kind-*" -type d | wc -l)
 sed -i "/^boots=/d" "$meta"
-echo "boots=$nb" >>"$meta"
+echo "boots=$nb" | run_meta "$out"
 
 # The kernel's own runner protocol: a KTAP header and plan, the test's
 # output as "# " lines, one result line (kselftest's exit code 4 = skip).

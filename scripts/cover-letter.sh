@@ -66,7 +66,7 @@ results_block() {
 		step=$(find "$rep" -maxdepth 1 -name 'step-[0-9]*' -printf '%f\n' | sed 's/^step-//' | sort -n | tail -n 1)
 		top=$rep/step-$step
 	fi
-	echo "$(sed -n 's/^package=//p' "$rep/meta"), $(sed -n 's/^variant=//p' "$rep/meta"), QEMU x86_64, a boot each:"
+	echo "$(results meta "$rep" package), $(results meta "$rep" variant), QEMU x86_64, a boot each:"
 	printf '  %-34s %-10s %-10s %s\n' "" unpatched "test only" "patched"
 	for t in build boot ${tests//,/ }; do
 		case "$t" in

@@ -30,7 +30,7 @@ done
 	echo "variant=$variant"
 	echo "base_kernel=step 0: $(cat "$base_art/commit")"
 	echo "top=top: $(cat "$top_art/commit")"
-} >"$run/meta"
+} | run_meta "$run"
 PYTHONPATH=$TOP/scripts python3 -m report.layout window "$base_art/data.nm" >"$run/base.nm"
 PYTHONPATH=$TOP/scripts python3 -m report.layout window "$top_art/data.nm" >"$run/series.nm"
 PYTHONPATH=$TOP/scripts python3 -m report.layout report "$run" >&2

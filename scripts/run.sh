@@ -33,7 +33,8 @@ last=$((${#commits[@]} - 1))
 	echo "smp=$SMP"
 	echo "mem=$MEM"
 	echo "cmdline=${CMDLINE:-}"
-} >"$run/meta"
+	echo "started=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+} | run_meta "$run"
 
 # step_results COMMIT DIR: build, boot, test and scan one step; its
 # results go to DIR/results.json.
@@ -117,4 +118,5 @@ for k in $(seq 1 "$last"); do
 	do_step "$k" "${commits[$k]}" "$(git -C "$tree" log -1 --format='%s' "${commits[$k]}")"
 done
 
+echo "finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)" | run_meta "$run"
 "$TOP/scripts/report.sh" "$run"

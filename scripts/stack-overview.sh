@@ -72,7 +72,7 @@ echo
 if [ -n "$rep" ] && [ -f "$rep/meta" ]; then
 	summary=$(results summary "$rep")
 	top=$(tail -n 1 <<<"$summary")
-	field() { sed -n "s/^$1=//p" "$rep/meta"; }
+	field() { results meta "$rep" "$1"; }
 	machine="QEMU x86_64 $(tr '[:lower:]' '[:upper:]' <"$rep/step-0/accel" 2>/dev/null || echo)"
 	[ -z "$(field smp)" ] || machine+=", $(field smp) vCPUs, $(field mem)"
 	echo "Results ($(field package), $(field variant) build,"

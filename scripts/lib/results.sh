@@ -10,8 +10,19 @@ result() {
 	python3 "$TOP/scripts/report/results.py" add "$@"
 }
 
+# run_meta DIR: append the KEY=VALUE lines on stdin to DIR/meta, the run
+# metadata every job writes (creating it); read with "results meta" or
+# results.py's read_meta.
+run_meta() {
+	local kv
+	while IFS= read -r kv; do
+		[[ $kv =~ ^[a-z_][a-z0-9_.]*= ]] || die "run meta line '$kv' is not KEY=VALUE"
+		printf '%s\n' "$kv" >>"$1/meta"
+	done
+}
+
 # results CMD ARG...: results.py's readers (status, log-bad, tally, steps,
-# summary).
+# summary, meta).
 results() {
 	python3 "$TOP/scripts/report/results.py" "$@"
 }

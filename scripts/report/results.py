@@ -25,6 +25,7 @@ module, by importing it or through its command line:
                            and the ones not passing
   results.py steps RUN     the step directories of RUN, in step order
   results.py summary RUN   "K PASS FAIL SKIP" per step with results
+  results.py meta RUN KEY  the value of KEY in RUN/meta ("" without it)
   results.py report RUN... the run report (see report())
 """
 import fnmatch
@@ -84,10 +85,16 @@ def counts(rs):
     return tuple(sum(1 for r in rs if r["status"] == s) for s in STATUSES)
 
 
-def read_meta(run):
-    """RUN/meta as a list of lines."""
+def meta_lines(run):
+    """RUN/meta, the run's metadata (KEY=VALUE lines, written by the jobs
+    through run_meta of scripts/lib/results.sh), as a list of lines."""
     with open(os.path.join(run, "meta")) as f:
         return f.read().splitlines()
+
+
+def read_meta(run):
+    """RUN/meta as a dict (a key given twice: its last value)."""
+    return dict(ln.partition("=")[::2] for ln in meta_lines(run))
 
 
 def expected_failures(path):
@@ -184,8 +191,8 @@ def report(runs, xf_path):
                   "BASE=X.Y, VARIANT=...) first" % run, file=sys.stderr)
             return 1
     for run in runs:
-        meta = read_meta(run)
-        base = next((m[5:] for m in meta if m.startswith("base=")), "")
+        meta = meta_lines(run)
+        base = read_meta(run).get("base", "")
         ss = steps(run)
         ktap = ["KTAP version 1"] + ["# " + m for m in meta] + ["1..%d" % len(ss)]
         txt = ["== %s ==" % os.path.basename(run.rstrip("/"))] + ["   " + m for m in meta]
@@ -218,14 +225,16 @@ def report(runs, xf_path):
 
 
 def main(argv):
-    cmds = {"add": 3, "status": 2, "log-bad": 1, "tally": 2, "steps": 1, "summary": 1, "report": 1}
+    cmds = {"add": 3, "status": 2, "log-bad": 1, "tally": 2, "steps": 1, "summary": 1, "meta": 2,
+            "report": 1}
     if argv[1:2] in (["-h"], ["--help"]):
         print(__doc__.strip())
         return 0
     if len(argv) < 2 or argv[1] not in cmds or len(argv) - 2 < cmds[argv[1]] or \
             (argv[1] not in ("add", "report") and len(argv) - 2 != cmds[argv[1]]):
         print("usage: results.py add FILE NAME STATUS [DETAIL...] | status FILE NAME | "
-              "log-bad FILE | tally FILE WHERE | steps RUN | summary RUN | report RUN...",
+              "log-bad FILE | tally FILE WHERE | steps RUN | summary RUN | meta RUN KEY | "
+              "report RUN...",
               file=sys.stderr)
         return 2
     cmd, args = argv[1], argv[2:]
@@ -256,6 +265,8 @@ def main(argv):
             f = os.path.join(args[0], s, NAME)
             if os.path.exists(f):
                 print("%s %d %d %d" % ((s[5:],) + counts(load(f))))
+    elif cmd == "meta":
+        print(read_meta(args[0]).get(args[1], ""))
     else:
         xf = os.environ.get("EXPECTED_FAILURES") or os.path.join(TOP, "testing", "expected-failures")
         return report(args, xf)
