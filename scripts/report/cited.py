@@ -8,7 +8,16 @@ what FIGURE means:
                    quoted as "A -> B" or "A to B"; or KEY:pct, ARG1 the
                    step ARG2 is paired against: A is the change of the
                    paired ratios' geometric mean in whole per cent
-                   (B "-"), quoted as "A%".
+                   (B "-"), quoted as "A%"; or KEY:ratio, ARG1 and
+                   ARG2 as for :pct: A is the paired ratios' geometric
+                   mean and B its 95% interval "LO-HI" (three decimals,
+                   as the ablation report prints them), quoted as "A,
+                   LO-HI", or B "-" and A quoted alone; or KEY:down,
+                   ARG1 and ARG2 as for :pct: A of the B pairs have a
+                   ratio below 1, quoted as "A of B pairs" or, when all
+                   are, "all B pairs"; or KEY:none, ARG1 and ARG2 two
+                   kernels: A is the sum of KEY over all their boots (B
+                   "-"), 0 quoted as "no WORD" (NONE_WORD[KEY]).
   isolcpu.json     FIGURE is a key of the summary, ARG1 and ARG2 the
                    kernels (base, series); as above.
   reliability.json FIGURE is TEST:STATUS (a boot's status of
@@ -33,6 +42,8 @@ import statistics
 import sys
 
 PAIR = r"(^|[^0-9])%s( per boot| \(median\))?( to | -> )%s([^0-9]|$)"
+# How the prose says that a count of KEY:none was 0 in every boot.
+NONE_WORD = {"lock_contentions": "contention"}
 
 
 def _medians(a, b):
@@ -46,6 +57,22 @@ def figure(run, key, k1, k2):
         c = [c for c in json.load(open(path))["comparisons"] if c["from"] == k1 and c["to"] == k2][0]
         g = [r for r in c["rows"] if r["key"] == key[:-4]][0]["paired"]["geomean"]
         return [int(abs(g - 1) * 100 + 0.5)], r"(^|[^0-9.])%s%%"
+    if os.path.exists(path) and key.endswith(":down"):
+        c = [c for c in json.load(open(path))["comparisons"] if c["from"] == k1 and c["to"] == k2][0]
+        p = [r for r in c["rows"] if r["key"] == key[:-5]][0]["paired"]
+        down = sum(1 for x in p["ratios"] if x < 1)
+        return [down, p["n"]], (r"(^|[^0-9])(%s of|all) %s pairs" if down == p["n"]
+                                else r"(^|[^0-9])%s of %s pairs")
+    if os.path.exists(path) and key.endswith(":none"):
+        v = [f for f in json.load(open(path))["figures"] if f["key"] == key[:-5]][0]["values"]
+        total = sum(v[k1]) + sum(v[k2])
+        # Only a count of 0 is quoted as "no WORD" ("%.0s" takes the 0).
+        return [total], (r"\bno %s\b%%.0s" % NONE_WORD[key[:-5]] if total == 0 else r"(?!)%s")
+    if os.path.exists(path) and key.endswith(":ratio"):
+        c = [c for c in json.load(open(path))["comparisons"] if c["from"] == k1 and c["to"] == k2][0]
+        p = [r for r in c["rows"] if r["key"] == key[:-6]][0]["paired"]
+        return (["%.3f" % p["geomean"], "%.3f-%.3f" % (p["lo"], p["hi"])],
+                r"(^|[^0-9.])%s, %s([^0-9]|$)")
     if os.path.exists(path):
         v = [f for f in json.load(open(path))["figures"] if f["key"] == key][0]["values"]
         return _medians(v[k1], v[k2]), PAIR
@@ -85,13 +112,16 @@ def check(top):
             bad.append("CITED: no run %s" % run)
             continue
         got, pattern = figure(os.path.join(top, run), key, k1, k2)
-        want = [int(a)] if b == "-" else [int(a), int(b)]
+        got = [str(x) for x in got]
+        want = [a] if b == "-" else [a, b]
+        if key.endswith(":ratio") and b == "-":
+            got, pattern = got[:1], r"(^|[^0-9.])%s([^0-9]|$)"
         if got != want:
             bad.append("%s: %s %s (%s, %s) is %s, CITED says %s"
                        % (f, run, key, k1, k2, " ".join(map(str, got)), " ".join(map(str, want))))
             continue
         prose = " ".join(open(os.path.join(top, f)).read().split())
-        if not re.search(pattern % tuple(str(x) for x in want), prose):
+        if not re.search(pattern % tuple(re.escape(x) for x in want), prose):
             bad.append("%s does not quote %s (%s, %s) as %s, %s" % (f, key, k1, k2, a, b))
     return bad
 
