@@ -12,14 +12,14 @@ need_tool quilt quilt
 job_setup "$BASE"
 tree=$JOB_TREE series=$JOB_SERIES top=${JOB_COMMITS[-1]}
 
-echo "KTAP version 1"
-echo "1..2"
 name="quilt push -a matches git am ($BASE, ${series#"$TOP"/})"
 qname="git quiltimport --series matches git am ($BASE, ${series#"$TOP"/})"
+results=()
 if [ -z "$(series_patches "$series")" ]; then
-	echo "ok 1 $name # SKIP series is empty"
-	echo "ok 2 $qname # SKIP series is empty"
-	exit 0
+	ktap_skip "$name" "series is empty"
+	ktap_skip "$qname" "series is empty"
+	ktap_print "${results[@]}"
+	exit
 fi
 
 wt=$(mktemp -d "$CACHE/quilt.XXXXXX")
@@ -28,19 +28,15 @@ cleanup() { git -C "$tree" worktree remove --force "$wt" 2>/dev/null || rm -rf "
 trap cleanup EXIT
 git -C "$tree" worktree add -q --detach "$wt" base
 if ! out=$(cd "$wt" && QUILT_PATCHES="$(dirname "$series")/patches" QUILT_SERIES="$series" quilt push -a -q 2>&1); then
-	echo "not ok 1 $name"
-	tail -n 5 <<<"$out" | sed 's/^/# /'
-	exit 1
-fi
-rm -rf "$wt/.pc"
-git -C "$wt" add -A -f
-rc=0
-if [ "$(git -C "$wt" write-tree)" = "$(git -C "$tree" rev-parse "$top^{tree}")" ]; then
-	echo "ok 1 $name"
+	ktap_ok 1 "$name" "$(tail -n 5 <<<"$out")"
 else
-	echo "not ok 1 $name"
-	git -C "$wt" diff --cached --stat "$top" | tail -n 5 | sed 's/^/# /'
-	rc=1
+	rm -rf "$wt/.pc"
+	git -C "$wt" add -A -f
+	if [ "$(git -C "$wt" write-tree)" = "$(git -C "$tree" rev-parse "$top^{tree}")" ]; then
+		ktap_ok 0 "$name"
+	else
+		ktap_ok 1 "$name" "$(git -C "$wt" diff --cached --stat "$top" | tail -n 5)"
+	fi
 fi
 
 # git quiltimport, as stable-queue's tooling uses it, on a fresh branch.
@@ -50,10 +46,8 @@ if out=$(cd "$wt" && GIT_AUTHOR_NAME=x GIT_AUTHOR_EMAIL=x@localhost \
 	git -c user.name="vmalloc-series pipeline" -c user.email=pipeline@localhost \
 	quiltimport --patches "$(dirname "$series")/patches" --series "$series" 2>&1) &&
 	[ "$(git -C "$wt" rev-parse "HEAD^{tree}")" = "$(git -C "$tree" rev-parse "$top^{tree}")" ]; then
-	echo "ok 2 $qname"
+	ktap_ok 0 "$qname"
 else
-	echo "not ok 2 $qname"
-	tail -n 5 <<<"$out" | sed 's/^/# /'
-	rc=1
+	ktap_ok 1 "$qname" "$(tail -n 5 <<<"$out")"
 fi
-exit $rc
+ktap_print "${results[@]}"

@@ -17,11 +17,28 @@ ktap_check() {
 	fi
 }
 
+# ktap_ok RC NAME [DIAG]: append "ok %d NAME" (RC 0) or "not ok %d NAME"
+# with the lines of DIAG as its diagnostics to the caller's array
+# "results" for ktap_print.
+ktap_ok() {
+	local d=${3:-}
+	if [ "$1" = 0 ]; then
+		results+=("ok %d $2")
+	else
+		results+=("not ok %d $2${d:+$'\n'# ${d//$'\n'/$'\n'# }}")
+	fi
+}
+
+# ktap_skip NAME REASON: append "ok %d NAME # SKIP REASON" to "results".
+ktap_skip() {
+	results+=("ok %d $1 # SKIP $2")
+}
+
 # ktap_print RESULT...: a KTAP document of the results, each "ok %d NAME"
 # or "not ok %d NAME" followed by optional "# ..." lines, which are
 # printed before their result line (ktap.rst); fails if any is not ok.
 ktap_print() {
-	local r i=0 fail=0 pass=0
+	local r i=0 fail=0 pass=0 skip=0
 	echo "KTAP version 1"
 	echo "1..$#"
 	for r in "$@"; do
@@ -31,8 +48,14 @@ ktap_print() {
 		# diagnostics are text (checker output can contain "%").
 		r=${r%%$'\n'*}
 		printf '%s\n' "${r/\%d/$i}"
-		if [[ $r == "not ok"* ]]; then fail=$((fail + 1)); else pass=$((pass + 1)); fi
+		if [[ $r == "not ok"* ]]; then
+			fail=$((fail + 1))
+		elif [[ $r == *" # SKIP"* ]]; then
+			skip=$((skip + 1))
+		else
+			pass=$((pass + 1))
+		fi
 	done
-	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+	echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
 	[ "$fail" = 0 ]
 }
