@@ -14,7 +14,7 @@ regenerates() {
 	local job=$1 cli=$2 r f n=0 opt=()
 	shift 2
 	[ "$job" != ablation ] || opt=(--write)
-	for r in "$TOP"/results/"$job"-*/; do
+	for r in "$TOP"/results/"$job"-[0-9]*/; do
 		[ -f "$r/meta" ] || continue
 		rm -rf "$tmp/run"
 		cp -r "$r" "$tmp/run"
@@ -28,6 +28,10 @@ regenerates() {
 
 @test "evidence: every saved ablation report regenerates from its boots" {
 	regenerates ablation ablation-report.py ablation.md ablation.json
+}
+
+@test "evidence: every saved bench report regenerates from its boots" {
+	regenerates bench bench-report.py bench.md bench.json
 }
 
 @test "evidence: every saved isolated-CPU report regenerates from its boots" {
@@ -56,6 +60,24 @@ regenerates() {
 	while IFS= read -r l; do
 		[ -z "$l" ] || grep -qxF "$l" "$TOP/doc/bench.md" || { echo "doc/bench.md lacks: $l"; return 1; }
 	done <"$r/layout.md"
+}
+
+# unquoted DOC: the table rows of DOC that no committed report has.
+unquoted() {
+	local l
+	while IFS= read -r l; do
+		cat "$TOP"/results/*/*.md | grep -qxF -- "$l" || echo "no committed report has: $l"
+	done < <(grep '^|' "$1")
+}
+
+@test "evidence: every table row doc/bench.md quotes is in a committed report" {
+	run unquoted "$TOP/doc/bench.md"
+	[ "$status" = 0 ] && [ -z "$output" ] || { echo "$output"; return 1; }
+	# A row changed in the doc is found.
+	sed 's/^\(| kvfree_rcu_1_arg_vmalloc_test | [0-9]* \[[0-9.]*\] | [0-9]* \[[0-9.]*\] | \)1\.116/\11.016/' \
+		"$TOP/doc/bench.md" >"$tmp/bench.md"
+	run unquoted "$tmp/bench.md"
+	[ "$(grep -c . <<<"$output")" = 1 ] && grep -q '^no committed report has: | kvfree_rcu_1_arg_vmalloc_test .* 1\.016 |' <<<"$output"
 }
 
 @test "evidence: each cited figure is in its run and in the prose" {

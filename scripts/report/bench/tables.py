@@ -124,15 +124,16 @@ def kvfree_rows(s):
         ("... of it while a drain ran on its CPU, us",
          [spread(x["preempted_in_drains_us"]) for x in c]),
     ]
-    whos = sorted(set(c[0]["preempted_by_us"]) | set(c[1]["preempted_by_us"]),
+    # Sorted by name first, so that ties keep one order in every run.
+    whos = sorted(sorted(set(c[0]["preempted_by_us"]) | set(c[1]["preempted_by_us"])),
                   key=lambda w: -max(statistics.median(x["preempted_by_us"][w])
                                      if w in x["preempted_by_us"] else 0
                                      for x in c))
     rows += [("... of it with %s on its CPU, us" % w,
               [spread(x["preempted_by_us"].get(w, [])) for x in c])
              for w in whos[:5]]
-    fns = sorted(set(c[0].get("kworker_fn_us", {})) |
-                 set(c[1].get("kworker_fn_us", {})),
+    fns = sorted(sorted(set(c[0].get("kworker_fn_us", {})) |
+                        set(c[1].get("kworker_fn_us", {}))),
                  key=lambda f: -max(statistics.median(x["kworker_fn_us"][f])
                                     if f in x.get("kworker_fn_us", {}) else 0
                                     for x in c))
@@ -147,7 +148,7 @@ def kvfree_rows(s):
             ("... their total, us", [spread(x["all_lock_wait_total_us"])
                                      for x in c]),
         ]
-        sites = sorted(set(c[0]["lock_sites"]) | set(c[1]["lock_sites"]),
+        sites = sorted(sorted(set(c[0]["lock_sites"]) | set(c[1]["lock_sites"])),
                        key=lambda k: -max(x["lock_sites"].get(k, [0, 0])[1]
                                           for x in c))
         rows += [("... in %s, waits / us (all boots)" % k,
