@@ -28,7 +28,10 @@ what FIGURE means:
   totals.json      (a run of make) FIGURE is "totals", ARG1 and ARG2 two
                    of its counts: passed and xfail, quoted as "A passed, B
                    expected failures", or failed and skipped, quoted as
-                   "A failed, B skipped".
+                   "A failed, B skipped"; or "chunks", ARG1 a step
+                   directory (step-5) and ARG2 "-": the percpu chunks
+                   the GFP test created in its gfp=nofs and gfp=noio
+                   runs there, quoted as "A and B new chunks".
 A half-way median (an even number of boots) is rounded up, as the prose
 rounds it.
 
@@ -40,6 +43,8 @@ import os
 import re
 import statistics
 import sys
+
+from report import results
 
 PAIR = r"(^|[^0-9])%s( per boot| \(median\))?( to | -> )%s([^0-9]|$)"
 # How the prose says that a count of KEY:none was 0 in every boot.
@@ -80,6 +85,12 @@ def figure(run, key, k1, k2):
     if os.path.exists(path):
         s = json.load(open(path))["summary"]
         return _medians(s[k1][key], s[k2][key]), PAIR
+    if key == "chunks":
+        detail = [ln for r in results.load(os.path.join(run, k1, "results.json"))
+                  for ln in r["detail"]]
+        n = [re.search(r"gfp=%s: (\d+) percpu chunks created" % m, "\n".join(detail))
+             for m in ("nofs", "noio")]
+        return [int(x.group(1)) if x else "none" for x in n], r"(^|[^0-9])%s and %s new chunks"
     path = os.path.join(run, "totals.json")
     if key == "totals" and os.path.exists(path):
         t = json.load(open(path))
